@@ -1,0 +1,1 @@
+//! The expense-tracker API handlers (one module per route, see the lambda issue).

@@ -1,0 +1,3 @@
+//! The standalone `policy-lint` binary for teams that only lint.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Typed AWS constructs and the CloudFormation and Terraform synthesizers.

@@ -1,0 +1,3 @@
+//! The `stackwright` command line: synthesizes the expense-tracker stacks.
+
+fn main() {}
