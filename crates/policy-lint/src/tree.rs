@@ -222,7 +222,9 @@ impl Node {
             J::Bool(b) => Value::Bool(*b),
             J::Number(n) => Value::Number(n.to_string()),
             J::String(s) => Value::String(s.clone()),
-            J::Array(items) => Value::Array(items.iter().map(|v| Self::from_json(v, loc)).collect()),
+            J::Array(items) => {
+                Value::Array(items.iter().map(|v| Self::from_json(v, loc)).collect())
+            }
             J::Object(obj) => {
                 let mut map = Map::new();
                 for (k, v) in obj {
@@ -256,7 +258,10 @@ mod tests {
         map.insert(key("A", 1), Node::string("one", Loc::new(1, 4)));
         map.insert(key("B", 2), Node::string("two", Loc::new(2, 4)));
         let old = map.insert(key("A", 3), Node::string("three", Loc::new(3, 4)));
-        assert_eq!(old.map(|(_, v)| v.as_str().map(str::to_owned)), Some(Some("one".into())));
+        assert_eq!(
+            old.map(|(_, v)| v.as_str().map(str::to_owned)),
+            Some(Some("one".into()))
+        );
         assert_eq!(map.keys().collect::<Vec<_>>(), ["A", "B"]);
         assert_eq!(map.get("A").and_then(Node::as_str), Some("three"));
         assert_eq!(map.get_entry("A").map(|(k, _)| k.loc.line), Some(3));
