@@ -49,6 +49,10 @@ pub enum Value {
     String(String),
     Array(Vec<Node>),
     Object(Map),
+    /// A value that exists but cannot be known before deployment, such as a
+    /// Terraform plan's "known after apply". Rules must report it as unknown,
+    /// never treat it as absent.
+    Unknown(String),
 }
 
 /// An object key with its own location.
@@ -210,6 +214,7 @@ impl Node {
                     .map(|(k, v)| (k.name.clone(), v.to_json()))
                     .collect(),
             ),
+            Value::Unknown(reason) => serde_json::json!({ "$unknown": reason }),
         }
     }
 
