@@ -2,8 +2,14 @@
 //! stackwright security model.
 //!
 //! Data flows one way: loaders turn a file into a located [`tree::Node`],
-//! adapters turn that into the format-neutral model, and rules judge the
-//! model. Nothing here ever changes a template.
+//! adapters turn that into the format-neutral [`model::Model`], and rules
+//! judge the model. Nothing here ever changes a template.
 
+pub mod config;
+pub mod finding;
+pub mod model;
+pub mod rules;
+pub mod secrets;
 pub mod sym;
 pub mod tree;
+pub mod adapt;

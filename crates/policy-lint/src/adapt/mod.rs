@@ -1,0 +1,29 @@
+//! Adapters: from a loaded document to the format-neutral model.
+//!
+//! Adapters read values through [`Lookup`], which answers "what is this
+//! value, as far as the template says?" for intrinsics and interpolations.
+//! They never mutate the document.
+
+pub(crate) mod branches;
+pub mod cfn;
+mod lookup;
+pub(crate) mod read;
+
+pub use lookup::TemplateLookup;
+
+use crate::sym::Sym;
+use crate::tree::Node;
+
+/// Resolution of template values, as far as the template allows.
+pub trait Lookup {
+    /// A string-valued expression as a symbolic string.
+    fn sym(&self, node: &Node) -> Sym;
+
+    /// The value an expression evaluates to, when it evaluates to a literal
+    /// (a parameter default, a mapping entry, a decided `Fn::If`); otherwise
+    /// the expression itself, or an unknown value with the reason.
+    fn value(&self, node: &Node) -> Node;
+
+    /// The value of a named condition, when the template decides it.
+    fn condition(&self, name: &str) -> Option<bool>;
+}

@@ -1,0 +1,30 @@
+//! TPL001: a problem in the input itself.
+
+use crate::finding::Severity;
+use crate::rules::{Context, Emitter, Rule, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "TPL001",
+        name: "template-input-problem",
+        title: "Template is malformed or holds something the linter cannot resolve",
+        control: "TPL-1",
+        severity: Severity::Error,
+        cdk_nag: &[],
+        checkov: &[],
+        security_hub: &[],
+        rationale: "A duplicate key silently drops a value (CloudFormation keeps the last), a \
+            reference to nothing fails at deploy time, and an unknown tag hides a value from \
+            every check. Each is a place where what was reviewed is not what runs.",
+        remediation: "Remove the duplicate, fix the reference or the tag.",
+        limitations: "",
+    },
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    for problem in &cx.model.problems {
+        out.on_id(&problem.resource, "", problem.loc)
+            .fail(problem.message.clone());
+    }
+}

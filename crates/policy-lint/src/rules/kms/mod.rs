@@ -1,0 +1,3 @@
+//! Rules on KMS keys.
+
+pub(crate) mod key_rotation_off;

@@ -1,0 +1,3 @@
+//! Rules on CloudWatch Logs.
+
+pub(crate) mod log_group_retention_not_model;

@@ -1,0 +1,115 @@
+//! The rule registry, rule metadata, and the small API rules write findings
+//! through.
+//!
+//! A rule is a pure function of the model: it looks at resources and
+//! records, for every resource it applies to, a pass, a failure or an
+//! unknown. Each rule lives in its own file under a folder per service and
+//! carries its own metadata; [`REGISTRY`] lists them in ID order. Rule IDs
+//! are stable: a retired ID is never reused.
+
+mod api;
+mod cloudfront;
+mod cognito;
+mod dynamodb;
+mod emit;
+mod general;
+mod kms;
+mod lambda;
+mod logs;
+mod s3;
+mod sns;
+
+pub use emit::{Emitter, FindingBuilder};
+
+use crate::config::Config;
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+
+/// Everything the docs, SARIF and the report say about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable ID, such as `S3001`.
+    pub id: &'static str,
+    /// The bad state the rule detects, in kebab case
+    /// (`bucket-public-access-not-blocked`).
+    pub name: &'static str,
+    /// One line for listings.
+    pub title: &'static str,
+    /// The control from the control catalogue this rule enforces.
+    pub control: &'static str,
+    pub severity: Severity,
+    /// Matching rule IDs in peer tools, where they exist.
+    pub cdk_nag: &'static [&'static str],
+    pub checkov: &'static [&'static str],
+    pub security_hub: &'static [&'static str],
+    /// Why the bad state matters.
+    pub rationale: &'static str,
+    /// What to write instead.
+    pub remediation: &'static str,
+    /// What the rule cannot see, and where it deliberately differs from
+    /// peers. Empty when there is nothing to say.
+    pub limitations: &'static str,
+}
+
+/// Facts rules share besides the model.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub config: &'a Config,
+}
+
+/// A rule: its metadata and its check.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&Context<'_>, &mut Emitter<'_>),
+}
+
+/// Runs every enabled rule over the model and returns the findings,
+/// passes included, in a stable order.
+pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
+    let cx = Context { model, config };
+    let mut findings = Vec::new();
+    for rule in REGISTRY {
+        if !config.rule_enabled(rule.meta.id) {
+            continue;
+        }
+        let mut emitter = Emitter::new(&rule.meta, model, config, &mut findings);
+        (rule.check)(&cx, &mut emitter);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    findings
+}
+
+/// Looks a rule up by ID.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta.id == id)
+}
+
+/// Every rule, in ID order.
+pub static REGISTRY: &[&Rule] = &[
+    &api::api_method_without_authorizer::RULE,
+    &api::api_stage_not_throttled::RULE,
+    &api::api_stage_without_access_logs::RULE,
+    &cloudfront::distribution_allows_http::RULE,
+    &cloudfront::distribution_old_tls::RULE,
+    &cognito::user_pool_email_not_verified::RULE,
+    &cognito::user_pool_weak_password_policy::RULE,
+    &cognito::user_pool_client_long_access_token::RULE,
+    &cognito::user_pool_mfa_unavailable::RULE,
+    &dynamodb::table_without_kms_encryption::RULE,
+    &dynamodb::table_pitr_off::RULE,
+    &kms::key_rotation_off::RULE,
+    &lambda::function_env_without_cmk::RULE,
+    &logs::log_group_retention_not_model::RULE,
+    &general::errors_without_alarm::RULE,
+    &general::stateful_resource_not_retained::RULE,
+    &s3::bucket_public_access_not_blocked::RULE,
+    &s3::bucket_acl_public::RULE,
+    &s3::bucket_cors_any_origin::RULE,
+    &s3::bucket_not_encrypted::RULE,
+    &s3::bucket_website_endpoint::RULE,
+    &general::hard_coded_secret::RULE,
+    &sns::topic_not_encrypted::RULE,
+    &general::resource_missing_required_tags::RULE,
+    &general::template_input_problem::RULE,
+];

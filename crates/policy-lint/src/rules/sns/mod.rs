@@ -1,0 +1,3 @@
+//! Rules on SNS topics and SQS queues.
+
+pub(crate) mod topic_not_encrypted;

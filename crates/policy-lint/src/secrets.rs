@@ -1,0 +1,144 @@
+//! Recognising hard-coded secrets in plain-text template values.
+//!
+//! Two signals, either of which is enough: a value with the shape of a known
+//! credential (an AWS access key ID, a private key block, a provider token),
+//! or a value under a secret-sounding name (`DB_PASSWORD`, `apiKey`) that is
+//! neither a reference to a secret store nor an obvious placeholder. The
+//! second signal also asks for some randomness, so `PASSWORD_MIN_LENGTH=8`
+//! and `TOKEN_HEADER=Authorization` stay quiet.
+
+/// Name fragments that suggest a value is a credential (compared after
+/// lower-casing and dropping `_` and `-`).
+const SECRET_NAMES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "credential",
+    "accesskey",
+    "clientsecret",
+    "connectionstring",
+];
+
+/// Name fragments that look secret but name settings, not secrets.
+const BENIGN_NAME_PARTS: &[&str] = &[
+    "arn", "name", "length", "header", "url", "uri", "endpoint", "path", "id", "ttl", "expiry",
+];
+
+/// Values that stand for "no value here".
+const PLACEHOLDERS: &[&str] = &[
+    "", "none", "null", "changeme", "change-me", "replace-me", "todo", "xxx", "dummy", "example",
+    "placeholder", "unset", "n/a",
+];
+
+/// Why `value` (under `name`) looks like a hard-coded secret, or `None`.
+pub fn classify(name: &str, value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    if let Some(reason) = known_shape(value) {
+        return Some(reason);
+    }
+    if !secret_name(name) || is_reference(value) || is_placeholder(value) {
+        return None;
+    }
+    (value.len() >= 8 && entropy(value) >= 3.0)
+        .then_some("a literal value under a secret-sounding name")
+}
+
+/// True when the name suggests a credential.
+pub fn secret_name(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-' && *c != '.')
+        .flat_map(char::to_lowercase)
+        .collect();
+    let secretish = SECRET_NAMES.iter().any(|s| folded.contains(s));
+    let benign = BENIGN_NAME_PARTS.iter().any(|b| folded.ends_with(b));
+    secretish && !benign
+}
+
+fn known_shape(value: &str) -> Option<&'static str> {
+    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
+        return Some("a private key block");
+    }
+    let access_key = |prefix: &str| {
+        value.len() == 20
+            && value.starts_with(prefix)
+            && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    if access_key("AKIA") || access_key("ASIA") {
+        return Some("an AWS access key ID");
+    }
+    let token_prefixes = [
+        ("ghp_", "a GitHub personal access token"),
+        ("github_pat_", "a GitHub personal access token"),
+        ("gho_", "a GitHub OAuth token"),
+        ("xoxb-", "a Slack bot token"),
+        ("xoxp-", "a Slack user token"),
+        ("sk_live_", "a Stripe secret key"),
+        ("glpat-", "a GitLab personal access token"),
+    ];
+    token_prefixes
+        .iter()
+        .find(|(prefix, _)| value.starts_with(prefix) && value.len() >= prefix.len() + 16)
+        .map(|(_, reason)| *reason)
+}
+
+/// Values that point at a secret instead of holding one.
+fn is_reference(value: &str) -> bool {
+    value.starts_with("{{resolve:")
+        || value.starts_with("arn:")
+        || value.starts_with("${")
+        || value.starts_with('/')
+        || value.starts_with("ssm:")
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    PLACEHOLDERS.contains(&lower.as_str()) || lower.starts_with('<') && lower.ends_with('>')
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(value: &str) -> f64 {
+    let mut counts = std::collections::BTreeMap::new();
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0u32) += 1;
+    }
+    let len = value.chars().count() as f64;
+    counts
+        .values()
+        .map(|&n| {
+            let p = f64::from(n) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify;
+
+    #[test]
+    fn known_credential_shapes_are_secrets_whatever_the_name() {
+        assert!(classify("Anything", "AKIAIOSFODNN7EXAMPLE").is_some());
+        assert!(classify("x", "-----BEGIN RSA PRIVATE KEY-----\nMIIE").is_some());
+        assert!(classify("x", "ghp_0123456789abcdefghijABCDEFGHIJ").is_some());
+    }
+
+    #[test]
+    fn secret_names_need_a_random_looking_literal() {
+        assert!(classify("DB_PASSWORD", "hunter2-Xq9!pLm").is_some());
+        assert!(classify("DB_PASSWORD", "none").is_none());
+        assert!(classify("DB_PASSWORD", "{{resolve:secretsmanager:db}}").is_none());
+        assert!(classify("API_TOKEN_HEADER", "Authorization").is_none());
+        assert!(classify("PASSWORD_MIN_LENGTH", "12").is_none());
+        assert!(classify("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x").is_none());
+    }
+
+    #[test]
+    fn ordinary_settings_are_not_secrets() {
+        assert!(classify("TABLE_NAME", "expenses-prod-4f8a9c").is_none());
+        assert!(classify("LOG_LEVEL", "info").is_none());
+    }
+}
