@@ -8,6 +8,7 @@
 pub mod config;
 pub mod finding;
 pub mod model;
+pub mod output;
 pub mod rules;
 pub mod secrets;
 pub mod sym;

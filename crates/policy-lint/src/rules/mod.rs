@@ -11,6 +11,7 @@ mod api;
 mod cloudfront;
 mod cognito;
 mod dynamodb;
+pub mod docs;
 mod emit;
 mod general;
 mod kms;

@@ -1,0 +1,76 @@
+//! The human format, in the style of rustc and ruff: location, rule,
+//! message, the source line with a caret, and a hint.
+
+use std::fmt::Write as _;
+
+use super::Report;
+use crate::finding::{Finding, Status};
+use crate::rules;
+
+/// Renders failures, unknowns and suppressions, then a summary line.
+pub fn render_human(report: &Report) -> String {
+    let mut out = String::new();
+    for error in &report.input_errors {
+        let _ = writeln!(
+            out,
+            "error: {}:{}:{}: {}\n",
+            error.file.display(),
+            error.line,
+            error.column,
+            error.message
+        );
+    }
+    for finding in report.reportable() {
+        render_finding(&mut out, report, finding);
+    }
+    let s = report.summary();
+    let _ = writeln!(
+        out,
+        "{} file(s): {} error(s), {} warning(s), {} unknown, {} suppressed, {} passed",
+        s.files, s.errors, s.warnings, s.unknown, s.suppressed, s.passed
+    );
+    out
+}
+
+fn render_finding(out: &mut String, report: &Report, f: &Finding) {
+    let label = match f.status {
+        Status::Unknown => "unknown",
+        Status::Suppressed => "suppressed",
+        _ => f.severity.as_str(),
+    };
+    let _ = writeln!(out, "{label}[{}]: {}", f.rule, f.message);
+    let _ = writeln!(out, "  --> {}:{}:{}", f.file.display(), f.line, f.column);
+    if let Some(line) = source_line(report, f) {
+        let number = f.line.to_string();
+        let pad = " ".repeat(number.len());
+        let caret = " ".repeat(f.column.saturating_sub(1) as usize);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{number} | {line}");
+        let _ = writeln!(out, "{pad} | {caret}^");
+    }
+    let mut context = format!("{} `{}`", f.resource_type, f.resource);
+    if let Some(path) = &f.path {
+        let _ = write!(context, " at `{path}`");
+    }
+    let _ = writeln!(out, "  = resource: {context}, control {}", f.control);
+    if !f.conditions.is_empty() {
+        let conds: Vec<String> = f
+            .conditions
+            .iter()
+            .map(|a| format!("{}={}", a.condition, a.value))
+            .collect();
+        let _ = writeln!(out, "  = holds when: {}", conds.join(", "));
+    }
+    if let Some(reason) = &f.waiver {
+        let _ = writeln!(out, "  = waived: {reason}");
+    } else if let Some(rule) = rules::find(f.rule) {
+        let _ = writeln!(out, "  = help: {}", rule.meta.remediation);
+    }
+    out.push('\n');
+}
+
+fn source_line<'a>(report: &'a Report, f: &Finding) -> Option<&'a str> {
+    let text = report.sources.get(&f.file)?;
+    let index = usize::try_from(f.line).ok()?.checked_sub(1)?;
+    text.lines().nth(index).map(|l| l.trim_end_matches('\r'))
+}
