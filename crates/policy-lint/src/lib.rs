@@ -5,12 +5,13 @@
 //! adapters turn that into the format-neutral [`model::Model`], and rules
 //! judge the model. Nothing here ever changes a template.
 
+pub mod adapt;
 pub mod config;
 pub mod finding;
+pub mod load;
 pub mod model;
 pub mod output;
 pub mod rules;
 pub mod secrets;
 pub mod sym;
 pub mod tree;
-pub mod adapt;

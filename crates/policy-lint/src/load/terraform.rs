@@ -1,0 +1,1 @@
+//! Terraform JSON configuration (`*.tf.json`).
