@@ -6,8 +6,10 @@
 //! judge the model. Nothing here ever changes a template.
 
 pub mod adapt;
+pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;

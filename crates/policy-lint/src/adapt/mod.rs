@@ -6,6 +6,7 @@
 
 pub(crate) mod branches;
 pub mod cfn;
+pub mod tf;
 mod lookup;
 pub(crate) mod read;
 

@@ -16,11 +16,16 @@ use crate::tree::{Node, Value};
 #[derive(Clone, Copy)]
 pub(crate) struct Reader<'a> {
     resolver: &'a dyn Lookup,
+    /// Where the resource starts: absent values point here.
+    resource_loc: crate::tree::Loc,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(resolver: &'a dyn Lookup) -> Self {
-        Self { resolver }
+    pub(crate) fn new(resolver: &'a dyn Lookup, resource_loc: crate::tree::Loc) -> Self {
+        Self {
+            resolver,
+            resource_loc,
+        }
     }
 
     pub(crate) fn resolver(&self) -> &'a dyn Lookup {
@@ -56,7 +61,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn sym(&self, props: &Node, keys: &[&str], path: &str) -> Observed<Sym> {
         let full = join_path(path, keys);
         match props.pointer(keys) {
-            None => Observed::absent(full, props.loc),
+            None => Observed::absent(full, self.resource_loc),
             Some(node) => self.sym_of(node, full),
         }
     }
@@ -73,7 +78,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn strings(&self, props: &Node, keys: &[&str], path: &str) -> Observed<Vec<String>> {
         let full = join_path(path, keys);
         let Some(node) = props.pointer(keys) else {
-            return Observed::absent(full, props.loc);
+            return Observed::absent(full, self.resource_loc);
         };
         let node = self.resolver.value(node);
         let Some(items) = node.as_array() else {
@@ -125,7 +130,7 @@ impl<'a> Reader<'a> {
     ) -> Observed<T> {
         let full = join_path(path, keys);
         let Some(node) = props.pointer(keys) else {
-            return Observed::absent(full, props.loc);
+            return Observed::absent(full, self.resource_loc);
         };
         let resolved = self.resolver.value(node);
         match literal_text(&resolved) {

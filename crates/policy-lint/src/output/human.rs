@@ -39,10 +39,10 @@ fn render_finding(out: &mut String, report: &Report, f: &Finding) {
         _ => f.severity.as_str(),
     };
     let _ = writeln!(out, "{label}[{}]: {}", f.rule, f.message);
-    let _ = writeln!(out, "  --> {}:{}:{}", f.file.display(), f.line, f.column);
+    let number = f.line.to_string();
+    let pad = " ".repeat(number.len());
+    let _ = writeln!(out, "{pad}--> {}:{}:{}", f.file.display(), f.line, f.column);
     if let Some(line) = source_line(report, f) {
-        let number = f.line.to_string();
-        let pad = " ".repeat(number.len());
         let caret = " ".repeat(f.column.saturating_sub(1) as usize);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{number} | {line}");
@@ -52,19 +52,19 @@ fn render_finding(out: &mut String, report: &Report, f: &Finding) {
     if let Some(path) = &f.path {
         let _ = write!(context, " at `{path}`");
     }
-    let _ = writeln!(out, "  = resource: {context}, control {}", f.control);
+    let _ = writeln!(out, "{pad} = resource: {context}, control {}", f.control);
     if !f.conditions.is_empty() {
         let conds: Vec<String> = f
             .conditions
             .iter()
             .map(|a| format!("{}={}", a.condition, a.value))
             .collect();
-        let _ = writeln!(out, "  = holds when: {}", conds.join(", "));
+        let _ = writeln!(out, "{pad} = holds when: {}", conds.join(", "));
     }
     if let Some(reason) = &f.waiver {
-        let _ = writeln!(out, "  = waived: {reason}");
+        let _ = writeln!(out, "{pad} = waived: {reason}");
     } else if let Some(rule) = rules::find(f.rule) {
-        let _ = writeln!(out, "  = help: {}", rule.meta.remediation);
+        let _ = writeln!(out, "{pad} = help: {}", rule.meta.remediation);
     }
     out.push('\n');
 }

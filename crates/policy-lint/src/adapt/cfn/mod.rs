@@ -45,7 +45,7 @@ pub fn adapt(path: &Path, root: &Node, resolver: &dyn Lookup) -> Model {
                 ty,
                 loc: key.loc,
                 assumptions: variant.assumptions.clone(),
-                reader: Reader::new(resolver),
+                reader: Reader::new(resolver, key.loc),
             };
             adapt_resource(&mut model, &cx, &variant);
         }
