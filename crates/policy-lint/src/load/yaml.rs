@@ -318,7 +318,9 @@ impl<'a> Builder<'a> {
                 .collect::<Result<_, _>>()
                 .map_err(|()| self.syntax(loc, "merge key `<<` needs mappings"))?,
             _ => {
-                return Err(self.syntax(loc, "merge key `<<` needs a mapping or a list of mappings"));
+                return Err(
+                    self.syntax(loc, "merge key `<<` needs a mapping or a list of mappings")
+                );
             }
         };
         for source in sources {
