@@ -5,5 +5,6 @@
 //! adapters turn that into the format-neutral model, and rules judge the
 //! model. Nothing here ever changes a template.
 
+pub mod iam;
 pub mod sym;
 pub mod tree;

@@ -1,0 +1,12 @@
+//! IAM policy analysis: the embedded action catalog, a located model of
+//! policy documents, and the evaluations the IAM, public-access and TLS rules
+//! are built on.
+//!
+//! Nothing here knows CloudFormation or Terraform: policy values arrive as
+//! [`Sym`](crate::sym::Sym)s through the [`Values`] trait, so references such
+//! as a table's `Arn` stay references and unknowable values stay unknown.
+
+pub mod catalog;
+pub mod glob;
+
+pub use catalog::{AccessLevel, Action, Catalog};
