@@ -8,5 +8,12 @@
 
 pub mod catalog;
 pub mod glob;
+pub mod policy;
+pub mod values;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use catalog::{AccessLevel, Action, Catalog};
+pub use policy::{Effect, Elements, Item, Policy, Statement};
+pub use values::{Guard, LiteralValues, Values};
