@@ -7,6 +7,7 @@
 //! as a table's `Arn` stay references and unknowable values stay unknown.
 
 pub mod catalog;
+pub mod eval;
 pub mod glob;
 pub mod policy;
 pub mod values;
@@ -15,5 +16,5 @@ pub mod values;
 pub(crate) mod testing;
 
 pub use catalog::{AccessLevel, Action, Catalog};
-pub use policy::{Effect, Elements, Item, Policy, Statement};
+pub use policy::{Condition, Effect, Elements, Item, Policy, Principal, PrincipalKind, Statement};
 pub use values::{Guard, LiteralValues, Values};

@@ -165,6 +165,15 @@ pub struct Service {
     body: OnceLock<parse::Body>,
 }
 
+/// Services are equal when their prefixes are: a catalog has one per prefix.
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        self.prefix == other.prefix
+    }
+}
+
+impl Eq for Service {}
+
 impl Service {
     /// The service's actions, sorted by name without regard to case.
     pub fn actions(&self) -> &[Action] {

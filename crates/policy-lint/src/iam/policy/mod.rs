@@ -20,7 +20,7 @@ mod problem;
 use crate::sym::Sym;
 use crate::tree::{Loc, Node};
 
-pub use condition::{Condition, Operator, SetQualifier};
+pub use condition::{Condition, Operator, SetQualifier, Test};
 pub use principal::{Principal, PrincipalKind, Principals};
 pub use problem::Problem;
 
