@@ -18,7 +18,7 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn manifest() -> Vec<Entry> {
-    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).unwrap();
+    let text = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).expect("manifest");
     text.lines()
         .skip(1)
         .map(|line| {
