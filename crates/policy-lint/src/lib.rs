@@ -6,5 +6,6 @@
 //! model. Nothing here ever changes a template.
 
 pub mod load;
+pub mod resolve;
 pub mod sym;
 pub mod tree;

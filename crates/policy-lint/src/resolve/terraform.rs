@@ -1,0 +1,1 @@
+//! Terraform JSON `${…}` interpolations as [`crate::sym::Sym`]s.
