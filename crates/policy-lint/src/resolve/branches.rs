@@ -39,7 +39,8 @@ impl Branch {
 }
 
 impl Resolver {
-    /// The variants of `node`, true sides first (see the module doc).
+    /// The variants of `node` (see the module doc), ordered like a truth
+    /// table: the first condition varies slowest, true before false.
     pub fn branches(&self, node: &Node) -> Vec<Branch> {
         let mut names = Vec::new();
         self.tested_conditions(node, &mut names);
@@ -51,7 +52,7 @@ impl Resolver {
             let assumptions: Vec<(String, bool)> = names
                 .iter()
                 .enumerate()
-                .map(|(i, name)| (name.clone(), mask & (1 << i) == 0))
+                .map(|(i, name)| (name.clone(), mask & (1 << (names.len() - 1 - i)) == 0))
                 .collect();
             if self.consistent(&assumptions) {
                 let node = self.choose(node, &assumptions);

@@ -176,7 +176,7 @@ impl Resolver {
         resolver.root = expanded;
         resolver.resource_ids = resolver.resources().map(|r| r.id.to_owned()).collect();
         diagnostics.extend(check::check(&resolver));
-        diagnostics.sort();
+        diagnostics.sort_by(|a, b| (a.loc, a.kind, &a.message).cmp(&(b.loc, b.kind, &b.message)));
         diagnostics.dedup();
         resolver.diagnostics = diagnostics;
         resolver
