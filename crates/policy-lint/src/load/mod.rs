@@ -31,6 +31,8 @@ pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::LoadError;
 pub use limits::Limits;
 
+pub(crate) use yaml::is_json_number;
+
 use crate::tree::Node;
 
 /// What kind of template a file holds.
@@ -136,7 +138,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document
         });
     }
     let text = text::decode(path, bytes)?;
-    match detect::classify(path, text, limits)? {
+    match detect::classify(path, &text, limits)? {
         detect::Outcome::Document(doc) => Ok(doc),
         detect::Outcome::NotTemplate(reason) => Err(LoadError::NotATemplate {
             path: path.to_owned(),
