@@ -1,1 +1,3 @@
 //! Typed AWS constructs and the CloudFormation and Terraform synthesizers.
+
+pub mod cfn;
