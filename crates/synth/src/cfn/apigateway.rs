@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::{into_list, into_map};
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::ApiGateway::Account` resource properties.
 ///
@@ -51,10 +51,10 @@ impl Account {
     }
 }
 
-impl Resource for Account {
+impl super::Resource for Account {
     const TYPE: &'static str = "AWS::ApiGateway::Account";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::ApiGateway::Authorizer` resource properties.
@@ -181,10 +181,10 @@ impl Authorizer {
     }
 }
 
-impl Resource for Authorizer {
+impl super::Resource for Authorizer {
     const TYPE: &'static str = "AWS::ApiGateway::Authorizer";
     const ATTRIBUTES: &'static [&'static str] = &["AuthorizerId"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::ApiGateway::Deployment` resource properties.
@@ -265,10 +265,10 @@ impl Deployment {
     }
 }
 
-impl Resource for Deployment {
+impl super::Resource for Deployment {
     const TYPE: &'static str = "AWS::ApiGateway::Deployment";
     const ATTRIBUTES: &'static [&'static str] = &["DeploymentId"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod deployment {
@@ -838,10 +838,10 @@ impl GatewayResponse {
     }
 }
 
-impl Resource for GatewayResponse {
+impl super::Resource for GatewayResponse {
     const TYPE: &'static str = "AWS::ApiGateway::GatewayResponse";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::ApiGateway::Method` resource properties.
@@ -1013,10 +1013,10 @@ impl Method {
     }
 }
 
-impl Resource for Method {
+impl super::Resource for Method {
     const TYPE: &'static str = "AWS::ApiGateway::Method";
     const ATTRIBUTES: &'static [&'static str] = &[];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod method {
@@ -1385,7 +1385,7 @@ pub mod method {
 /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-resource.html>
 /// Provider source: <https://github.com/aws-cloudformation/aws-cloudformation-resource-providers-apigateway>
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ResourceProperty {
+pub struct Resource {
     /// `ParentId`: required.
     /// Changing it replaces the resource.
     #[serde(rename = "ParentId")]
@@ -1402,8 +1402,8 @@ pub struct ResourceProperty {
     pub rest_api_id: Value<String>,
 }
 
-impl ResourceProperty {
-    /// Creates `ResourceProperty` from its required properties.
+impl Resource {
+    /// Creates `Resource` from its required properties.
     pub fn new(
         parent_id: impl Into<Value<String>>,
         path_part: impl Into<Value<String>>,
@@ -1417,10 +1417,10 @@ impl ResourceProperty {
     }
 }
 
-impl Resource for ResourceProperty {
+impl super::Resource for Resource {
     const TYPE: &'static str = "AWS::ApiGateway::Resource";
     const ATTRIBUTES: &'static [&'static str] = &["ResourceId"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::ApiGateway::RestApi` resource properties.
@@ -1629,10 +1629,10 @@ impl RestApi {
     }
 }
 
-impl Resource for RestApi {
+impl super::Resource for RestApi {
     const TYPE: &'static str = "AWS::ApiGateway::RestApi";
     const ATTRIBUTES: &'static [&'static str] = &["RestApiId", "RootResourceId"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod rest_api {
@@ -1948,10 +1948,10 @@ impl Stage {
     }
 }
 
-impl Resource for Stage {
+impl super::Resource for Stage {
     const TYPE: &'static str = "AWS::ApiGateway::Stage";
     const ATTRIBUTES: &'static [&'static str] = &[];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod stage {
@@ -2284,10 +2284,10 @@ impl UsagePlan {
     }
 }
 
-impl Resource for UsagePlan {
+impl super::Resource for UsagePlan {
     const TYPE: &'static str = "AWS::ApiGateway::UsagePlan";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod usage_plan {

@@ -11,7 +11,6 @@
 use serde::Serialize;
 
 use super::value::into_list;
-use super::{Resource, TagStyle};
 
 /// `AWS::CloudFront::Distribution` resource properties.
 ///
@@ -46,10 +45,10 @@ impl Distribution {
     }
 }
 
-impl Resource for Distribution {
+impl super::Resource for Distribution {
     const TYPE: &'static str = "AWS::CloudFront::Distribution";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "DomainName"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod distribution {
@@ -2399,10 +2398,10 @@ impl OriginAccessControl {
     }
 }
 
-impl Resource for OriginAccessControl {
+impl super::Resource for OriginAccessControl {
     const TYPE: &'static str = "AWS::CloudFront::OriginAccessControl";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod origin_access_control {
@@ -2493,10 +2492,10 @@ impl ResponseHeadersPolicy {
     }
 }
 
-impl Resource for ResponseHeadersPolicy {
+impl super::Resource for ResponseHeadersPolicy {
     const TYPE: &'static str = "AWS::CloudFront::ResponseHeadersPolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "LastModifiedTime"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod response_headers_policy {

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::CloudWatch::Alarm` resource properties.
 ///
@@ -346,10 +346,10 @@ impl Alarm {
     }
 }
 
-impl Resource for Alarm {
+impl super::Resource for Alarm {
     const TYPE: &'static str = "AWS::CloudWatch::Alarm";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod alarm {

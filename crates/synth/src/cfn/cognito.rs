@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::{into_list, into_map};
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::Cognito::UserPool` resource properties.
 ///
@@ -400,11 +400,11 @@ impl UserPool {
     }
 }
 
-impl Resource for UserPool {
+impl super::Resource for UserPool {
     const TYPE: &'static str = "AWS::Cognito::UserPool";
     const ATTRIBUTES: &'static [&'static str] =
         &["ProviderName", "UserPoolId", "ProviderURL", "Arn"];
-    const TAGS: TagStyle = TagStyle::Map("UserPoolTags");
+    const TAGS: super::TagStyle = super::TagStyle::Map("UserPoolTags");
 }
 
 pub mod user_pool {
@@ -1761,10 +1761,10 @@ impl UserPoolClient {
     }
 }
 
-impl Resource for UserPoolClient {
+impl super::Resource for UserPoolClient {
     const TYPE: &'static str = "AWS::Cognito::UserPoolClient";
     const ATTRIBUTES: &'static [&'static str] = &["ClientSecret", "Name", "ClientId"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod user_pool_client {

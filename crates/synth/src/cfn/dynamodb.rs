@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::DynamoDB::Table` resource properties.
 ///
@@ -284,10 +284,10 @@ impl Table {
     }
 }
 
-impl Resource for Table {
+impl super::Resource for Table {
     const TYPE: &'static str = "AWS::DynamoDB::Table";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod table {

@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::IAM::ManagedPolicy` resource properties.
 ///
@@ -123,7 +123,7 @@ impl ManagedPolicy {
     }
 }
 
-impl Resource for ManagedPolicy {
+impl super::Resource for ManagedPolicy {
     const TYPE: &'static str = "AWS::IAM::ManagedPolicy";
     const ATTRIBUTES: &'static [&'static str] = &[
         "PolicyArn",
@@ -135,7 +135,7 @@ impl Resource for ManagedPolicy {
         "PolicyId",
         "UpdateDate",
     ];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::IAM::OIDCProvider` resource properties.
@@ -205,10 +205,10 @@ impl OIDCProvider {
     }
 }
 
-impl Resource for OIDCProvider {
+impl super::Resource for OIDCProvider {
     const TYPE: &'static str = "AWS::IAM::OIDCProvider";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod oidc_provider {
@@ -321,10 +321,10 @@ impl Policy {
     }
 }
 
-impl Resource for Policy {
+impl super::Resource for Policy {
     const TYPE: &'static str = "AWS::IAM::Policy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::IAM::Role` resource properties.
@@ -471,10 +471,10 @@ impl Role {
     }
 }
 
-impl Resource for Role {
+impl super::Resource for Role {
     const TYPE: &'static str = "AWS::IAM::Role";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod role {

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::KMS::Alias` resource properties.
 ///
@@ -45,10 +45,10 @@ impl Alias {
     }
 }
 
-impl Resource for Alias {
+impl super::Resource for Alias {
     const TYPE: &'static str = "AWS::KMS::Alias";
     const ATTRIBUTES: &'static [&'static str] = &[];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::KMS::Key` resource properties.
@@ -221,10 +221,10 @@ impl Key {
     }
 }
 
-impl Resource for Key {
+impl super::Resource for Key {
     const TYPE: &'static str = "AWS::KMS::Key";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "KeyId"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod key {

@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::Lambda::Alias` resource properties.
 ///
@@ -100,10 +100,10 @@ impl Alias {
     }
 }
 
-impl Resource for Alias {
+impl super::Resource for Alias {
     const TYPE: &'static str = "AWS::Lambda::Alias";
     const ATTRIBUTES: &'static [&'static str] = &["AliasArn"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod alias {
@@ -611,7 +611,7 @@ impl Function {
     }
 }
 
-impl Resource for Function {
+impl super::Resource for Function {
     const TYPE: &'static str = "AWS::Lambda::Function";
     const ATTRIBUTES: &'static [&'static str] = &[
         "SnapStartResponse",
@@ -619,7 +619,7 @@ impl Resource for Function {
         "SnapStartResponse.OptimizationStatus",
         "Arn",
     ];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod function {
@@ -1403,10 +1403,10 @@ impl Permission {
     }
 }
 
-impl Resource for Permission {
+impl super::Resource for Permission {
     const TYPE: &'static str = "AWS::Lambda::Permission";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::Lambda::Version` resource properties.
@@ -1502,10 +1502,10 @@ impl Version {
     }
 }
 
-impl Resource for Version {
+impl super::Resource for Version {
     const TYPE: &'static str = "AWS::Lambda::Version";
     const ATTRIBUTES: &'static [&'static str] = &["Version", "FunctionArn"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 pub mod version {

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::Logs::LogGroup` resource properties.
 ///
@@ -151,10 +151,10 @@ impl LogGroup {
     }
 }
 
-impl Resource for LogGroup {
+impl super::Resource for LogGroup {
     const TYPE: &'static str = "AWS::Logs::LogGroup";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod log_group {

@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::S3::Bucket` resource properties.
 ///
@@ -339,7 +339,7 @@ impl Bucket {
     }
 }
 
-impl Resource for Bucket {
+impl super::Resource for Bucket {
     const TYPE: &'static str = "AWS::S3::Bucket";
     const ATTRIBUTES: &'static [&'static str] = &[
         "Arn",
@@ -355,7 +355,7 @@ impl Resource for Bucket {
         "MetadataConfiguration.InventoryTableConfiguration.TableArn",
         "WebsiteURL",
     ];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod bucket {
@@ -1003,16 +1003,6 @@ pub mod bucket {
         #[serde(rename = "EncryptionConfiguration")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
-
-        /// `TableArn`.
-        #[serde(rename = "TableArn")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_arn: Option<Value<String>>,
-
-        /// `TableName`.
-        #[serde(rename = "TableName")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_name: Option<Value<String>>,
     }
 
     impl InventoryTableConfiguration {
@@ -1021,8 +1011,6 @@ pub mod bucket {
             Self {
                 configuration_state: configuration_state.into(),
                 encryption_configuration: None,
-                table_arn: None,
-                table_name: None,
             }
         }
 
@@ -1032,18 +1020,6 @@ pub mod bucket {
             value: MetadataTableEncryptionConfiguration,
         ) -> Self {
             self.encryption_configuration = Some(value);
-            self
-        }
-
-        /// Sets `TableArn`.
-        pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_arn = Some(value.into());
-            self
-        }
-
-        /// Sets `TableName`.
-        pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_name = Some(value.into());
             self
         }
     }
@@ -1061,16 +1037,6 @@ pub mod bucket {
         /// `RecordExpiration`: required.
         #[serde(rename = "RecordExpiration")]
         pub record_expiration: RecordExpiration,
-
-        /// `TableArn`.
-        #[serde(rename = "TableArn")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_arn: Option<Value<String>>,
-
-        /// `TableName`.
-        #[serde(rename = "TableName")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_name: Option<Value<String>>,
     }
 
     impl JournalTableConfiguration {
@@ -1079,8 +1045,6 @@ pub mod bucket {
             Self {
                 encryption_configuration: None,
                 record_expiration,
-                table_arn: None,
-                table_name: None,
             }
         }
 
@@ -1090,18 +1054,6 @@ pub mod bucket {
             value: MetadataTableEncryptionConfiguration,
         ) -> Self {
             self.encryption_configuration = Some(value);
-            self
-        }
-
-        /// Sets `TableArn`.
-        pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_arn = Some(value.into());
-            self
-        }
-
-        /// Sets `TableName`.
-        pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_name = Some(value.into());
             self
         }
     }
@@ -1224,11 +1176,6 @@ pub mod bucket {
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html>
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct MetadataConfiguration {
-        /// `Destination`.
-        #[serde(rename = "Destination")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub destination: Option<MetadataDestination>,
-
         /// `InventoryTableConfiguration`.
         #[serde(rename = "InventoryTableConfiguration")]
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -1243,66 +1190,14 @@ pub mod bucket {
         /// Creates `MetadataConfiguration` from its required properties.
         pub fn new(journal_table_configuration: JournalTableConfiguration) -> Self {
             Self {
-                destination: None,
                 inventory_table_configuration: None,
                 journal_table_configuration,
             }
         }
 
-        /// Sets `Destination`.
-        pub fn destination(mut self, value: MetadataDestination) -> Self {
-            self.destination = Some(value);
-            self
-        }
-
         /// Sets `InventoryTableConfiguration`.
         pub fn inventory_table_configuration(mut self, value: InventoryTableConfiguration) -> Self {
             self.inventory_table_configuration = Some(value);
-            self
-        }
-    }
-
-    /// `AWS::S3::Bucket.MetadataDestination` property type.
-    ///
-    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadatadestination.html>
-    #[derive(Clone, Debug, PartialEq, Serialize)]
-    pub struct MetadataDestination {
-        /// `TableBucketArn`.
-        #[serde(rename = "TableBucketArn")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_bucket_arn: Option<Value<String>>,
-
-        /// `TableBucketType`: required.
-        ///
-        /// Allowed values: `aws`, `customer`.
-        #[serde(rename = "TableBucketType")]
-        pub table_bucket_type: Value<String>,
-
-        /// `TableNamespace`.
-        #[serde(rename = "TableNamespace")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_namespace: Option<Value<String>>,
-    }
-
-    impl MetadataDestination {
-        /// Creates `MetadataDestination` from its required properties.
-        pub fn new(table_bucket_type: impl Into<Value<String>>) -> Self {
-            Self {
-                table_bucket_arn: None,
-                table_bucket_type: table_bucket_type.into(),
-                table_namespace: None,
-            }
-        }
-
-        /// Sets `TableBucketArn`.
-        pub fn table_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_bucket_arn = Some(value.into());
-            self
-        }
-
-        /// Sets `TableNamespace`.
-        pub fn table_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_namespace = Some(value.into());
             self
         }
     }
@@ -2607,11 +2502,6 @@ pub mod bucket {
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-s3tablesdestination.html>
     #[derive(Clone, Debug, PartialEq, Serialize)]
     pub struct S3TablesDestination {
-        /// `TableArn`.
-        #[serde(rename = "TableArn")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_arn: Option<Value<String>>,
-
         /// `TableBucketArn`: required.
         #[serde(rename = "TableBucketArn")]
         pub table_bucket_arn: Value<String>,
@@ -2619,11 +2509,6 @@ pub mod bucket {
         /// `TableName`: required.
         #[serde(rename = "TableName")]
         pub table_name: Value<String>,
-
-        /// `TableNamespace`.
-        #[serde(rename = "TableNamespace")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub table_namespace: Option<Value<String>>,
     }
 
     impl S3TablesDestination {
@@ -2633,23 +2518,9 @@ pub mod bucket {
             table_name: impl Into<Value<String>>,
         ) -> Self {
             Self {
-                table_arn: None,
                 table_bucket_arn: table_bucket_arn.into(),
                 table_name: table_name.into(),
-                table_namespace: None,
             }
-        }
-
-        /// Sets `TableArn`.
-        pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_arn = Some(value.into());
-            self
-        }
-
-        /// Sets `TableNamespace`.
-        pub fn table_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-            self.table_namespace = Some(value.into());
-            self
         }
     }
 
@@ -3096,8 +2967,8 @@ impl BucketPolicy {
     }
 }
 
-impl Resource for BucketPolicy {
+impl super::Resource for BucketPolicy {
     const TYPE: &'static str = "AWS::S3::BucketPolicy";
     const ATTRIBUTES: &'static [&'static str] = &[];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }

@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
+use super::Value;
 use super::value::into_list;
-use super::{Resource, TagStyle, Value};
 
 /// `AWS::SNS::Subscription` resource properties.
 ///
@@ -157,10 +157,10 @@ impl Subscription {
     }
 }
 
-impl Resource for Subscription {
+impl super::Resource for Subscription {
     const TYPE: &'static str = "AWS::SNS::Subscription";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
 
 /// `AWS::SNS::Topic` resource properties.
@@ -327,10 +327,10 @@ impl Topic {
     }
 }
 
-impl Resource for Topic {
+impl super::Resource for Topic {
     const TYPE: &'static str = "AWS::SNS::Topic";
     const ATTRIBUTES: &'static [&'static str] = &["TopicArn", "TopicName"];
-    const TAGS: TagStyle = TagStyle::List("Tags");
+    const TAGS: super::TagStyle = super::TagStyle::List("Tags");
 }
 
 pub mod topic {
@@ -484,8 +484,8 @@ impl TopicPolicy {
     }
 }
 
-impl Resource for TopicPolicy {
+impl super::Resource for TopicPolicy {
     const TYPE: &'static str = "AWS::SNS::TopicPolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
-    const TAGS: TagStyle = TagStyle::None;
+    const TAGS: super::TagStyle = super::TagStyle::None;
 }
