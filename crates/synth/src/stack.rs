@@ -380,6 +380,29 @@ impl Stack {
         }
     }
 
+    /// Appends a statement to the policy document held in property `property` of resource `id`
+    /// (a bucket or topic policy whose statements arrive after it is created).
+    pub(crate) fn append_statement(
+        &mut self,
+        id: &LogicalId,
+        property: &str,
+        statement: PolicyStatement,
+    ) {
+        let Some(entry) = self.entry_mut(id) else {
+            return;
+        };
+        let Ok(statement) = serde_json::to_value(&statement) else {
+            return;
+        };
+        if let Some(Json::Array(list)) = entry
+            .properties
+            .get_mut(property)
+            .and_then(|document| document.get_mut("Statement"))
+        {
+            list.push(statement);
+        }
+    }
+
     /// Declares a template parameter and returns a typed reference to it.
     ///
     /// # Errors

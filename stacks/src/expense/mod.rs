@@ -9,9 +9,14 @@
 
 pub mod config;
 
-use synth::constructs::{Function, FunctionProps, Key, KeyProps, Table, TableProps};
+use synth::cfn::{Intrinsic, Value};
+use synth::constructs::{
+    AlarmThresholds, AlarmTopic, AlarmTopicProps, CustomDomain, Function, FunctionProps,
+    HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table, TableProps,
+    UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+};
 use synth::perms::{CognitoAction, DynamoAction};
-use synth::{App, Asset, RemovalPolicy, Stack, StackProps, SynthError, Tags};
+use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags};
 use thiserror::Error;
 
 pub use config::{ConfigError, ExpenseConfig};
@@ -115,33 +120,146 @@ pub const HANDLERS: [Handler; 7] = [
 pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
     config.validate()?;
     let mut stack = Stack::new(config.stack_name(), stack_props(config))?;
+    let users = UserPool::new(&mut stack, "Users", user_pool_props(config))?;
+    let client = UserPoolClient::new(&mut stack, &users, "WebClient", client_props(config))?;
+    let site = Site::new(&mut stack, "Site", site_props(config))?;
+    let origins = origins(config, &site);
     let table = Table::new(&mut stack, "Expenses", table_props(config))?;
     let env_key = Key::new(
         &mut stack,
         "FunctionEnvironmentKey",
-        KeyProps::default()
-            .description("encrypts the environment variables of the expense functions"),
+        KeyProps::default().description("encrypts the environment variables of the expense functions"),
     )?;
+    let alarms = AlarmTopic::new(
+        &mut stack,
+        "Alarms",
+        AlarmTopicProps { email: config.alarms.email.clone() },
+    )?;
+    let mut api = RestApiProps::new(&users);
     for handler in &HANDLERS {
-        let code = stack.add_asset(Asset::placeholder(
-            handler.asset,
-            "placeholder until the Lambda handlers are built (crates/lambda)",
-        ))?;
-        let props = FunctionProps::new(code)
-            .environment_key(&env_key)
-            .description(format!("{} {}", handler.method, handler.path))
-            .env("TABLE_NAME", table.name());
-        let props = FunctionProps {
-            memory_mb: config.functions.memory_mb,
-            timeout_secs: config.functions.timeout_secs,
-            ..props
-        };
-        let function = Function::new(&mut stack, handler.id, props)?;
-        table.grant(&mut stack, &function, handler.table)?;
+        let function = handler_function(&mut stack, config, handler, &env_key, &table, &users, &origins)?;
+        alarms.watch_function(&mut stack, &function, AlarmThresholds::default())?;
+        let method = HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
+            path: handler.id.to_owned(),
+            field: "method",
+            reason: format!("unknown HTTP method {:?}", handler.method),
+        })?;
+        api = api.route(method, handler.path, &function);
     }
+    let api = RestApi::new(&mut stack, "Api", api_props(config, api, origins))?;
+    alarms.watch_api(&mut stack, &api, AlarmThresholds::default())?;
+    outputs(&mut stack, &api, &users, &client, &site)?;
     let mut app = App::new();
     app.add_stack(stack)?;
     Ok(app)
+}
+
+/// The function of one handler, granted exactly the handler's declared actions.
+fn handler_function(
+    stack: &mut Stack,
+    config: &ExpenseConfig,
+    handler: &Handler,
+    env_key: &Key,
+    table: &Table,
+    users: &UserPool,
+    origins: &[Value<String>],
+) -> Result<Function, BuildError> {
+    let code = stack.add_asset(Asset::placeholder(
+        handler.asset,
+        "placeholder until the Lambda handlers are built (crates/lambda)",
+    ))?;
+    let mut props = FunctionProps::new(code)
+        .environment_key(env_key)
+        .description(format!("{} {}", handler.method, handler.path))
+        .env("TABLE_NAME", table.name())
+        .env("ALLOWED_ORIGINS", Intrinsic::join(",", origins.to_vec()));
+    if !handler.user_pool.is_empty() {
+        props = props.env("USER_POOL_ID", users.pool_id());
+    }
+    props.memory_mb = config.functions.memory_mb;
+    props.timeout_secs = config.functions.timeout_secs;
+    let function = Function::new(stack, handler.id, props)?;
+    table.grant(stack, &function, handler.table)?;
+    users.grant(stack, &function, handler.user_pool);
+    Ok(function)
+}
+
+/// The browser origins the API admits: the site's own, then the configured extras.
+fn origins(config: &ExpenseConfig, site: &Site) -> Vec<Value<String>> {
+    let own = site.origin();
+    let mut origins = vec![own.clone()];
+    for extra in &config.api.cors_origins {
+        let extra = Value::from(extra.as_str());
+        if !origins.contains(&extra) {
+            origins.push(extra);
+        }
+    }
+    origins
+}
+
+fn outputs(
+    stack: &mut Stack,
+    api: &RestApi,
+    users: &UserPool,
+    client: &UserPoolClient,
+    site: &Site,
+) -> Result<(), SynthError> {
+    let outputs = [
+        Output::new("ApiUrl", api.url()).description("invoke URL of the expense API"),
+        Output::new("UserPoolId", users.pool_id()).description("Cognito user pool id"),
+        Output::new("UserPoolClientId", client.client_id()).description("web client id"),
+        Output::new("SiteUrl", site.origin()).description("URL of the web app"),
+        Output::new("SiteBucketName", site.bucket().name()).description("bucket to upload the web app to"),
+        Output::new("SiteDistributionId", site.distribution_ref())
+            .description("CloudFront distribution to invalidate after an upload"),
+    ];
+    outputs.into_iter().try_for_each(|output| stack.add_output(output))
+}
+
+fn user_pool_props(config: &ExpenseConfig) -> UserPoolProps {
+    UserPoolProps {
+        password_min_length: config.auth.password_min_length,
+        mfa: match config.auth.mfa {
+            config::MfaConfig::Optional => Mfa::Optional,
+            config::MfaConfig::Required => Mfa::Required,
+        },
+        deletion_protection: config.auth.deletion_protection,
+        ..UserPoolProps::default()
+    }
+}
+
+fn client_props(config: &ExpenseConfig) -> UserPoolClientProps {
+    UserPoolClientProps {
+        access_token_minutes: config.auth.access_token_minutes,
+        id_token_minutes: config.auth.id_token_minutes,
+        refresh_token_days: config.auth.refresh_token_days,
+        name: Some(format!("{}-web", config.stack_name())),
+    }
+}
+
+fn site_props(config: &ExpenseConfig) -> SiteProps {
+    let custom_domain = match (&config.site.domain, &config.site.certificate_arn) {
+        (Some(domain), Some(arn)) => Some(CustomDomain {
+            domain: domain.clone(),
+            certificate_arn: arn.clone(),
+        }),
+        _ => None,
+    };
+    SiteProps {
+        custom_domain,
+        ..SiteProps::default()
+    }
+}
+
+fn api_props(config: &ExpenseConfig, api: RestApiProps, origins: Vec<Value<String>>) -> RestApiProps {
+    RestApiProps {
+        name: Some(format!("{}-api", config.stack_name())),
+        stage_name: config.api.stage_name.clone(),
+        throttle_rate_limit: config.api.throttle_rate_limit,
+        throttle_burst_limit: config.api.throttle_burst_limit,
+        cors_origins: origins,
+        ..api
+    }
 }
 
 fn stack_props(config: &ExpenseConfig) -> StackProps {

@@ -18,7 +18,12 @@ pub mod user_pool;
 pub use function::{Architecture, Function, FunctionProps};
 pub use key::{Key, KeyProps};
 pub use log_group::{LogGroup, LogGroupProps};
+pub use site::{CustomDomain, Site, SiteProps};
+pub use alarms::{AlarmThresholds, AlarmTopic, AlarmTopicProps};
+pub use bucket::{Bucket, BucketProps};
+pub use user_pool::{Mfa, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps};
 
+pub use rest_api::{HttpMethod, RestApi, RestApiProps, Route};
 pub use table::{Table, TableEncryption, TableProps};
 
 use crate::cfn::{Intrinsic, Value};
