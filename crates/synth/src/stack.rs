@@ -479,10 +479,6 @@ impl Stack {
         format!("{}/{path}", self.name)
     }
 
-    pub(crate) fn entry(&self, id: &LogicalId) -> Option<&ResourceEntry> {
-        self.resource_index.get(id).map(|&i| &self.resources[i])
-    }
-
     fn entry_mut(&mut self, id: &LogicalId) -> Option<&mut ResourceEntry> {
         self.resource_index.get(id).map(|&i| &mut self.resources[i])
     }
