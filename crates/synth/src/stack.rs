@@ -111,7 +111,7 @@ pub struct Stack {
     current: ConstructPath,
     pub(crate) resources: Vec<ResourceEntry>,
     resource_index: HashMap<LogicalId, usize>,
-    pinned_ids: BTreeMap<String, LogicalId>,
+    pub(crate) pinned_ids: BTreeMap<String, LogicalId>,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) outputs: Vec<Output>,
     pub(crate) assets: Vec<AssetRef>,

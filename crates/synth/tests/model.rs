@@ -417,3 +417,26 @@ fn api_settings_are_validated_with_the_field_named() -> TestResult {
     ));
     Ok(())
 }
+
+#[test]
+fn a_pin_for_a_path_without_a_resource_is_an_error() -> TestResult {
+    let mut stack = stack()?;
+    stack.pin_logical_id("Expenes/Resource", "ExpensesTable")?;
+    Table::new(&mut stack, "Expenses", TableProps::default())?;
+    let err = stack.to_template().unwrap_err();
+    assert!(
+        matches!(err, SynthError::InvalidLogicalId { ref path, .. } if path == "Test/Expenes/Resource")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_pinned_id_is_used_and_referenced() -> TestResult {
+    let mut stack = stack()?;
+    stack.pin_logical_id("Expenses/Resource", "ExpensesTable")?;
+    let table = Table::new(&mut stack, "Expenses", TableProps::default())?;
+    assert_eq!(table.logical_id().as_str(), "ExpensesTable");
+    let template = stack.to_template()?;
+    assert!(template["Resources"].get("ExpensesTable").is_some());
+    Ok(())
+}
