@@ -109,7 +109,7 @@ impl AlarmTopic {
         function: &Function,
         thresholds: AlarmThresholds,
     ) -> Result<()> {
-        let name = function_name(stack, function);
+        let name = function.path().to_string();
         let dims = || [alarm::Dimension::new("FunctionName", function.name())];
         let metrics = [
             ("Errors", thresholds.function_errors, "returned errors"),
@@ -175,18 +175,6 @@ impl AlarmTopic {
             .alarm_actions([self.arn()])
             .ok_actions([self.arn()])
     }
-}
-
-/// The function's construct path below the stack, for names and descriptions.
-fn function_name(stack: &Stack, function: &Function) -> String {
-    stack
-        .resources()
-        .find(|(id, _, _)| *id == function.logical_id())
-        .map(|(_, _, path)| {
-            let segments = path.segments();
-            segments[..segments.len().saturating_sub(1)].join("/")
-        })
-        .unwrap_or_else(|| function.logical_id().to_string())
 }
 
 fn alnum_id(text: &str) -> String {
