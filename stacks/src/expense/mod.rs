@@ -270,6 +270,7 @@ fn api_props(
         throttle_rate_limit: config.api.throttle_rate_limit,
         throttle_burst_limit: config.api.throttle_burst_limit,
         cors_origins: origins,
+        manage_account_logging_role: config.api.manage_account_logging_role,
         ..api
     }
 }

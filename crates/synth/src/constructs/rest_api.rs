@@ -20,9 +20,10 @@
 //!   `Account`, so logging is only enabled once API Gateway has its CloudWatch role;
 //! - `ExecutionLogs`: the group API Gateway writes execution logs to, created ahead with
 //!   30-day retention (otherwise API Gateway creates it itself, keeping logs forever);
-//! - `CloudWatchRole` + `Account`: the account-wide role API Gateway logs with, holding an
-//!   inline policy scoped to this API's two log groups instead of the AWS-managed
-//!   `AmazonAPIGatewayPushToCloudWatchLogs` (which allows every log group in the account).
+//! - `CloudWatchRole` + `Account` (unless turned off): the account-wide role API Gateway logs
+//!   with, holding an inline policy scoped to this API's two log groups instead of the
+//!   AWS-managed `AmazonAPIGatewayPushToCloudWatchLogs` (which allows every log group in the
+//!   account).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -117,6 +118,12 @@ pub struct RestApiProps {
     pub routes: Vec<Route>,
     /// Access and execution log retention in days. Default: `30` (control OPS-1).
     pub log_retention_days: i64,
+    /// Create the CloudWatch role API Gateway logs with and register it with
+    /// `AWS::ApiGateway::Account`. The registration is one per account and region and the role
+    /// is scoped to this API's log groups, so when several stacks with APIs share an account
+    /// and region, exactly one should manage it (better: one account per environment).
+    /// Default: `true`.
+    pub manage_account_logging_role: bool,
 }
 
 impl RestApiProps {
@@ -131,6 +138,7 @@ impl RestApiProps {
             cors_origins: Vec::new(),
             routes: Vec::new(),
             log_retention_days: 30,
+            manage_account_logging_role: true,
         }
     }
 
@@ -567,9 +575,14 @@ impl Builder<'_> {
                 name: Some(execution_name),
             },
         )?;
-        let role = self.cloudwatch_role(stack, &access, &execution)?;
-        let account = apigateway::Account::default().cloud_watch_role_arn(get_att(&role, "Arn"));
-        let account = stack.add_resource(self.path, "Account", &account)?;
+        let account = if self.props.manage_account_logging_role {
+            let role = self.cloudwatch_role(stack, &access, &execution)?;
+            let account =
+                apigateway::Account::default().cloud_watch_role_arn(get_att(&role, "Arn"));
+            Some(stack.add_resource(self.path, "Account", &account)?)
+        } else {
+            None
+        };
         Ok(ApiLogs {
             access,
             execution,
@@ -584,12 +597,7 @@ impl Builder<'_> {
         execution: &LogGroup,
     ) -> Result<LogicalId> {
         let trust = PolicyDocument::new([PolicyStatement::allow(["sts:AssumeRole"], [])
-            .principal(Principal::Service("apigateway.amazonaws.com".to_owned()))
-            .condition(
-                "StringEquals",
-                "aws:SourceAccount",
-                sub("${AWS::AccountId}"),
-            )]);
+            .principal(Principal::Service("apigateway.amazonaws.com".to_owned()))]);
         let role = iam::Role::new(trust.to_json()).description(format!(
             "lets API Gateway write the logs of {}",
             stack.full_path(self.path)
@@ -638,7 +646,9 @@ impl Builder<'_> {
             .access_log_setting(access_log)
             .tracing_enabled(false);
         let stage = stack.add_resource(self.path, "Stage", &stage)?;
-        stack.add_dependency(&stage, &logs.account);
+        if let Some(account) = &logs.account {
+            stack.add_dependency(&stage, account);
+        }
         stack.add_dependency(&stage, logs.execution.logical_id());
         Ok(stage)
     }
@@ -647,7 +657,7 @@ impl Builder<'_> {
 struct ApiLogs {
     access: LogGroup,
     execution: LogGroup,
-    account: LogicalId,
+    account: Option<LogicalId>,
 }
 
 /// The CORS response headers, values quoted as API Gateway's mapping expressions require.
