@@ -440,3 +440,68 @@ fn a_pinned_id_is_used_and_referenced() -> TestResult {
     assert!(template["Resources"].get("ExpensesTable").is_some());
     Ok(())
 }
+
+#[test]
+fn assets_share_one_bucket_parameter_and_name_their_key() -> TestResult {
+    let mut stack = stack()?;
+    let placeholder = stack.add_asset(Asset::placeholder("reader", "not built"))?;
+    let built = stack.add_asset(Asset::file("writer", "out/writer.zip", "ab12"))?;
+    assert!(placeholder.is_placeholder());
+    assert_eq!(placeholder.key, "placeholder/reader.zip");
+    assert_eq!(built.key, "assets/ab12.zip");
+    assert_eq!(placeholder.bucket_parameter, built.bucket_parameter);
+    assert!(
+        stack
+            .add_asset(Asset::placeholder("reader", "again"))
+            .is_err()
+    );
+    let manifest = serde_json::to_value(&placeholder)?;
+    assert_eq!(manifest["source"]["kind"], "placeholder");
+    let template = stack.to_template()?;
+    assert_eq!(template["Parameters"]["AssetBucket"]["Type"], "String");
+    Ok(())
+}
+
+#[test]
+fn construct_settings_out_of_range_name_the_field() -> TestResult {
+    let mut stack = stack()?;
+    let short = UserPoolProps {
+        password_min_length: 6,
+        ..UserPoolProps::default()
+    };
+    let err = UserPool::new(&mut stack, "Users", short).unwrap_err();
+    assert!(matches!(
+        err,
+        SynthError::InvalidProperty {
+            field: "password_min_length",
+            ..
+        }
+    ));
+    let code = stack.add_asset(Asset::placeholder("f", "test"))?;
+    let mut props = FunctionProps::new(code);
+    props.log_retention_days = 31;
+    let err = Function::new(&mut stack, "F", props).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SynthError::InvalidProperty {
+                field: "retention_days",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let key = KeyProps {
+        pending_window_days: 3,
+        ..KeyProps::default()
+    };
+    let err = Key::new(&mut stack, "K", key).unwrap_err();
+    assert!(matches!(
+        err,
+        SynthError::InvalidProperty {
+            field: "pending_window_days",
+            ..
+        }
+    ));
+    Ok(())
+}
