@@ -51,6 +51,7 @@ pub mod removal;
 pub mod stack;
 pub mod tags;
 pub mod template;
+pub mod waiver;
 
 pub use app::{App, SynthesizedStack, synthesize_stack};
 pub use asset::{Asset, AssetRef, AssetSource};
@@ -61,3 +62,4 @@ pub use parameter::{Parameter, ParameterRef};
 pub use removal::RemovalPolicy;
 pub use stack::{ConstructNode, Stack, StackProps};
 pub use tags::Tags;
+pub use waiver::Waiver;

@@ -19,6 +19,7 @@ use crate::output::Output;
 use crate::parameter::{Parameter, ParameterRef};
 use crate::removal::RemovalPolicy;
 use crate::tags::{DEFAULT_REQUIRED_TAGS, Tags};
+use crate::waiver::{MIN_REASON_CHARS, Waiver};
 
 /// Stack-wide settings.
 #[derive(Debug, Clone)]
@@ -90,6 +91,8 @@ pub(crate) struct ResourceEntry {
     pub(crate) overrides: Vec<(String, Option<Json>)>,
     /// Logical ids whose rendered JSON is hashed into this resource's id (API deployments).
     pub(crate) id_hash_of: Vec<LogicalId>,
+    /// Accepted linter findings, rendered into the resource's `Metadata`.
+    pub(crate) waivers: Vec<Waiver>,
 }
 
 /// A node of the construct tree, for listings and the manifest.
@@ -250,6 +253,7 @@ impl Stack {
             stateful: false,
             overrides: Vec::new(),
             id_hash_of: Vec::new(),
+            waivers: Vec::new(),
         });
         Ok(logical_id)
     }
@@ -290,6 +294,36 @@ impl Stack {
         })?;
         self.pinned_ids.insert(path.to_owned(), id);
         Ok(())
+    }
+
+    /// Records a waiver of a linter finding on a resource; it lands in the
+    /// resource's `Metadata` so the linter and the report see it.
+    ///
+    /// # Errors
+    /// [`SynthError::InvalidProperty`] when the resource does not exist or
+    /// the reason is shorter than [`MIN_REASON_CHARS`].
+    pub fn add_waiver(&mut self, id: &LogicalId, waiver: Waiver) -> Result<()> {
+        if waiver.reason.trim().chars().count() < MIN_REASON_CHARS {
+            return Err(SynthError::InvalidProperty {
+                path: id.to_string(),
+                field: "waiver.reason",
+                reason: format!(
+                    "a waiver of `{}` needs a reason a reviewer can check",
+                    waiver.rule
+                ),
+            });
+        }
+        match self.entry_mut(id) {
+            Some(entry) => {
+                entry.waivers.push(waiver);
+                Ok(())
+            }
+            None => Err(SynthError::InvalidProperty {
+                path: id.to_string(),
+                field: "waiver",
+                reason: "no resource has this logical id".to_owned(),
+            }),
+        }
     }
 
     /// Marks a resource as stateful: the stack's removal policy applies to it.

@@ -122,6 +122,9 @@ fn resource_metadata(entry: &ResourceEntry, path: &str) -> Json {
         let pointers: Vec<&str> = entry.overrides.iter().map(|(p, _)| p.as_str()).collect();
         metadata.insert(OVERRIDES_METADATA.into(), json!(pointers));
     }
+    if !entry.waivers.is_empty() {
+        metadata.insert("stackwright".into(), json!({ "waivers": entry.waivers }));
+    }
     Json::Object(metadata)
 }
 
