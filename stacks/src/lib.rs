@@ -4,5 +4,6 @@
 pub mod assembly;
 pub mod check;
 pub mod config_file;
+pub mod expense;
 pub mod manifest;
 pub mod output;
