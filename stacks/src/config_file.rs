@@ -102,6 +102,68 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// A value that parsed but that the app refuses (a rate of zero, a missing required tag),
+    /// located at `key` in the file when the format keeps positions (TOML does, JSON does not).
+    /// Should `key` be absent from the file, the nearest enclosing table is pointed at instead.
+    pub fn invalid_value(
+        path: &Path,
+        text: &str,
+        format: Format,
+        key: &str,
+        expected: &str,
+    ) -> Self {
+        let position = match format {
+            Format::Toml => locate_toml_key(text, key).map(|offset| line_column(text, offset)),
+            Format::Json => None,
+        };
+        Self {
+            file: path.to_path_buf(),
+            position,
+            key: Some(key.to_owned()),
+            message: format!("invalid value: expected {}", tidy_message(expected)),
+        }
+    }
+}
+
+/// Byte offset of the deepest part of a dotted key (`api.cors_origins[1]`) present in `text`.
+fn locate_toml_key(text: &str, key: &str) -> Option<usize> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut offset = None;
+    for segment in key.split('.') {
+        let (name, indices) = split_indices(segment);
+        let Some((_, mut node)) = table.iter().find(|(k, _)| k.get_ref() == name) else {
+            return offset;
+        };
+        offset = Some(node.span().start);
+        for index in indices {
+            let Some(child) = node.get_ref().get(index) else {
+                return offset;
+            };
+            node = child;
+            offset = Some(node.span().start);
+        }
+        let Some(inner) = node.get_ref().as_table() else {
+            return offset;
+        };
+        table = inner;
+    }
+    offset
+}
+
+/// `emails[0][2]` into `emails` and `[0, 2]`; unparsable indices are dropped.
+fn split_indices(segment: &str) -> (&str, Vec<usize>) {
+    let Some((name, rest)) = segment.split_once('[') else {
+        return (segment, Vec::new());
+    };
+    let indices = rest
+        .split('[')
+        .filter_map(|index| index.trim_end_matches(']').parse().ok())
+        .collect();
+    (name, indices)
+}
+
 /// A problem found by a parser, before it is tied to the file it came from.
 struct Problem {
     at: At,
@@ -307,6 +369,48 @@ mod tests {
     fn missing_file_names_the_path() {
         let err = load::<Config>(Path::new("does/not/exist.toml")).unwrap_err();
         assert!(format!("{err:#}").starts_with("cannot read config `does/not/exist.toml`"));
+    }
+
+    #[test]
+    fn invalid_value_points_at_the_key() {
+        let text = "name = \"x\"\n[api]\nrate_limit = 0\n";
+        let err = ConfigError::invalid_value(
+            Path::new("dev.toml"),
+            text,
+            Format::Toml,
+            "api.rate_limit",
+            "a rate above 0.",
+        );
+        assert_eq!(
+            err.to_string(),
+            "dev.toml:3:14: key `api.rate_limit`: invalid value: expected a rate above 0"
+        );
+    }
+
+    #[test]
+    fn invalid_value_of_a_missing_key_points_at_its_table() {
+        let text = "[tags]\nproject = \"p\"\n";
+        assert_eq!(
+            locate_toml_key(text, "tags.owner").map(|o| line_column(text, o)),
+            Some((1, 1))
+        );
+        assert_eq!(locate_toml_key(text, "nothing.here"), None);
+    }
+
+    #[test]
+    fn invalid_value_follows_array_indices() {
+        let text = "origins = [\n  \"https://a\",\n  \"*\",\n]\n";
+        let offset = locate_toml_key(text, "origins[1]").unwrap();
+        assert_eq!(line_column(text, offset), (3, 3));
+    }
+
+    #[test]
+    fn invalid_value_in_json_has_no_position() {
+        let err = ConfigError::invalid_value(Path::new("c.json"), "{}", Format::Json, "a", "b");
+        assert_eq!(
+            err.to_string(),
+            "c.json: key `a`: invalid value: expected b"
+        );
     }
 
     #[test]
