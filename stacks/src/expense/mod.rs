@@ -128,28 +128,22 @@ pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
     let env_key = Key::new(
         &mut stack,
         "FunctionEnvironmentKey",
-        KeyProps::default()
-            .description("encrypts the environment variables of the expense functions"),
+        KeyProps::default().description("encrypts the environment variables of the expense functions"),
     )?;
     let alarms = AlarmTopic::new(
         &mut stack,
         "Alarms",
-        AlarmTopicProps {
-            email: config.alarms.email.clone(),
-        },
+        AlarmTopicProps { email: config.alarms.email.clone() },
     )?;
     let mut api = RestApiProps::new(&users);
     for handler in &HANDLERS {
-        let function = handler_function(
-            &mut stack, config, handler, &env_key, &table, &users, &origins,
-        )?;
+        let function = handler_function(&mut stack, config, handler, &env_key, &table, &users, &origins)?;
         alarms.watch_function(&mut stack, &function, AlarmThresholds::default())?;
-        let method =
-            HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
-                path: handler.id.to_owned(),
-                field: "method",
-                reason: format!("unknown HTTP method {:?}", handler.method),
-            })?;
+        let method = HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
+            path: handler.id.to_owned(),
+            field: "method",
+            reason: format!("unknown HTTP method {:?}", handler.method),
+        })?;
         api = api.route(method, handler.path, &function);
     }
     let api = RestApi::new(&mut stack, "Api", api_props(config, api, origins))?;
@@ -215,14 +209,11 @@ fn outputs(
         Output::new("UserPoolId", users.pool_id()).description("Cognito user pool id"),
         Output::new("UserPoolClientId", client.client_id()).description("web client id"),
         Output::new("SiteUrl", site.origin()).description("URL of the web app"),
-        Output::new("SiteBucketName", site.bucket().name())
-            .description("bucket to upload the web app to"),
+        Output::new("SiteBucketName", site.bucket().name()).description("bucket to upload the web app to"),
         Output::new("SiteDistributionId", site.distribution_ref())
             .description("CloudFront distribution to invalidate after an upload"),
     ];
-    outputs
-        .into_iter()
-        .try_for_each(|output| stack.add_output(output))
+    outputs.into_iter().try_for_each(|output| stack.add_output(output))
 }
 
 fn user_pool_props(config: &ExpenseConfig) -> UserPoolProps {
@@ -260,11 +251,7 @@ fn site_props(config: &ExpenseConfig) -> SiteProps {
     }
 }
 
-fn api_props(
-    config: &ExpenseConfig,
-    api: RestApiProps,
-    origins: Vec<Value<String>>,
-) -> RestApiProps {
+fn api_props(config: &ExpenseConfig, api: RestApiProps, origins: Vec<Value<String>>) -> RestApiProps {
     RestApiProps {
         name: Some(format!("{}-api", config.stack_name())),
         stage_name: config.api.stage_name.clone(),
