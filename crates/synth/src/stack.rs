@@ -111,7 +111,7 @@ pub struct Stack {
     current: ConstructPath,
     pub(crate) resources: Vec<ResourceEntry>,
     resource_index: HashMap<LogicalId, usize>,
-    pinned_ids: BTreeMap<String, LogicalId>,
+    pub(crate) pinned_ids: BTreeMap<String, LogicalId>,
     pub(crate) parameters: Vec<Parameter>,
     pub(crate) outputs: Vec<Output>,
     pub(crate) assets: Vec<AssetRef>,
@@ -477,10 +477,6 @@ impl Stack {
     /// The full path of a construct, stack name first, for messages.
     pub(crate) fn full_path(&self, path: &ConstructPath) -> String {
         format!("{}/{path}", self.name)
-    }
-
-    pub(crate) fn entry(&self, id: &LogicalId) -> Option<&ResourceEntry> {
-        self.resource_index.get(id).map(|&i| &self.resources[i])
     }
 
     fn entry_mut(&mut self, id: &LogicalId) -> Option<&mut ResourceEntry> {

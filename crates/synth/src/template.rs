@@ -30,6 +30,7 @@ pub const PATH_METADATA: &str = "stackwright:path";
 pub const OVERRIDES_METADATA: &str = "stackwright:overrides";
 
 pub(crate) fn render(stack: &Stack) -> Result<Json> {
+    check_pins(stack)?;
     let mut resources = Map::new();
     for entry in &stack.resources {
         resources.insert(entry.id.to_string(), render_resource(stack, entry)?);
@@ -51,6 +52,23 @@ pub(crate) fn render(stack: &Stack) -> Result<Json> {
     let template = Json::Object(template);
     crate::references::check(stack, &template)?;
     Ok(template)
+}
+
+/// A pinned id whose path holds no resource is a typo that would silently do nothing.
+fn check_pins(stack: &Stack) -> Result<()> {
+    let paths: BTreeSet<String> = stack.resources.iter().map(|e| e.path.to_string()).collect();
+    match stack
+        .pinned_ids
+        .iter()
+        .find(|(path, _)| !paths.contains(*path))
+    {
+        Some((path, id)) => Err(SynthError::InvalidLogicalId {
+            path: format!("{}/{path}", stack.name),
+            logical_id: id.to_string(),
+            reason: "no resource has this path",
+        }),
+        None => Ok(()),
+    }
 }
 
 fn render_resource(stack: &Stack, entry: &ResourceEntry) -> Result<Json> {

@@ -99,6 +99,10 @@ pub struct ApiConfig {
     /// Browser origins allowed to call the API besides the site itself, each `https://host`
     /// (never `*`). Default: none.
     pub cors_origins: Vec<String>,
+    /// Register this stack's CloudWatch role with API Gateway (`AWS::ApiGateway::Account`).
+    /// The registration is one per account and region: when several environments share an
+    /// account, set it on exactly one. Default: `true`.
+    pub manage_account_logging_role: bool,
 }
 
 impl Default for ApiConfig {
@@ -108,6 +112,7 @@ impl Default for ApiConfig {
             throttle_rate_limit: 50.0,
             throttle_burst_limit: 100,
             cors_origins: Vec::new(),
+            manage_account_logging_role: true,
         }
     }
 }

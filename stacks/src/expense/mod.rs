@@ -9,11 +9,11 @@
 
 pub mod config;
 
-use synth::cfn::{Intrinsic, Value};
+use synth::cfn::Value;
 use synth::constructs::{
     AlarmThresholds, AlarmTopic, AlarmTopicProps, CustomDomain, Function, FunctionProps,
     HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table, TableProps,
-    UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+    UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps, join,
 };
 use synth::perms::{CognitoAction, DynamoAction};
 use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags};
@@ -128,22 +128,28 @@ pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
     let env_key = Key::new(
         &mut stack,
         "FunctionEnvironmentKey",
-        KeyProps::default().description("encrypts the environment variables of the expense functions"),
+        KeyProps::default()
+            .description("encrypts the environment variables of the expense functions"),
     )?;
     let alarms = AlarmTopic::new(
         &mut stack,
         "Alarms",
-        AlarmTopicProps { email: config.alarms.email.clone() },
+        AlarmTopicProps {
+            email: config.alarms.email.clone(),
+        },
     )?;
     let mut api = RestApiProps::new(&users);
     for handler in &HANDLERS {
-        let function = handler_function(&mut stack, config, handler, &env_key, &table, &users, &origins)?;
+        let function = handler_function(
+            &mut stack, config, handler, &env_key, &table, &users, &origins,
+        )?;
         alarms.watch_function(&mut stack, &function, AlarmThresholds::default())?;
-        let method = HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
-            path: handler.id.to_owned(),
-            field: "method",
-            reason: format!("unknown HTTP method {:?}", handler.method),
-        })?;
+        let method =
+            HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
+                path: handler.id.to_owned(),
+                field: "method",
+                reason: format!("unknown HTTP method {:?}", handler.method),
+            })?;
         api = api.route(method, handler.path, &function);
     }
     let api = RestApi::new(&mut stack, "Api", api_props(config, api, origins))?;
@@ -172,7 +178,7 @@ fn handler_function(
         .environment_key(env_key)
         .description(format!("{} {}", handler.method, handler.path))
         .env("TABLE_NAME", table.name())
-        .env("ALLOWED_ORIGINS", Intrinsic::join(",", origins.to_vec()));
+        .env("ALLOWED_ORIGINS", join(",", origins.iter().cloned()));
     if !handler.user_pool.is_empty() {
         props = props.env("USER_POOL_ID", users.pool_id());
     }
@@ -186,8 +192,7 @@ fn handler_function(
 
 /// The browser origins the API admits: the site's own, then the configured extras.
 fn origins(config: &ExpenseConfig, site: &Site) -> Vec<Value<String>> {
-    let own = site.origin();
-    let mut origins = vec![own.clone()];
+    let mut origins = vec![site.origin()];
     for extra in &config.api.cors_origins {
         let extra = Value::from(extra.as_str());
         if !origins.contains(&extra) {
@@ -209,11 +214,14 @@ fn outputs(
         Output::new("UserPoolId", users.pool_id()).description("Cognito user pool id"),
         Output::new("UserPoolClientId", client.client_id()).description("web client id"),
         Output::new("SiteUrl", site.origin()).description("URL of the web app"),
-        Output::new("SiteBucketName", site.bucket().name()).description("bucket to upload the web app to"),
+        Output::new("SiteBucketName", site.bucket().name())
+            .description("bucket to upload the web app to"),
         Output::new("SiteDistributionId", site.distribution_ref())
             .description("CloudFront distribution to invalidate after an upload"),
     ];
-    outputs.into_iter().try_for_each(|output| stack.add_output(output))
+    outputs
+        .into_iter()
+        .try_for_each(|output| stack.add_output(output))
 }
 
 fn user_pool_props(config: &ExpenseConfig) -> UserPoolProps {
@@ -251,13 +259,18 @@ fn site_props(config: &ExpenseConfig) -> SiteProps {
     }
 }
 
-fn api_props(config: &ExpenseConfig, api: RestApiProps, origins: Vec<Value<String>>) -> RestApiProps {
+fn api_props(
+    config: &ExpenseConfig,
+    api: RestApiProps,
+    origins: Vec<Value<String>>,
+) -> RestApiProps {
     RestApiProps {
         name: Some(format!("{}-api", config.stack_name())),
         stage_name: config.api.stage_name.clone(),
         throttle_rate_limit: config.api.throttle_rate_limit,
         throttle_burst_limit: config.api.throttle_burst_limit,
         cors_origins: origins,
+        manage_account_logging_role: config.api.manage_account_logging_role,
         ..api
     }
 }

@@ -976,6 +976,8 @@ pub mod table {
     /// `AWS::DynamoDB::Table.WarmThroughput` property type.
     ///
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-warmthroughput.html>
+    ///
+    /// At least one of `ReadUnitsPerSecond`, `WriteUnitsPerSecond` must be set.
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct WarmThroughput {
         /// `ReadUnitsPerSecond`.

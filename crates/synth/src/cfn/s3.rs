@@ -2227,6 +2227,8 @@ pub mod bucket {
     /// `AWS::S3::Bucket.RoutingRuleCondition` property type.
     ///
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-routingrulecondition.html>
+    ///
+    /// At least one of `HttpErrorCodeReturnedEquals`, `KeyPrefixEquals` must be set.
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct RoutingRuleCondition {
         /// `HttpErrorCodeReturnedEquals`.
@@ -2726,29 +2728,31 @@ pub mod bucket {
     /// `AWS::S3::Bucket.TargetObjectKeyFormat` property type.
     ///
     /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-targetobjectkeyformat.html>
+    ///
+    /// Exactly one of `SimplePrefix`, `PartitionedPrefix` must be set.
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct TargetObjectKeyFormat {
-        /// `SimplePrefix`.
-        #[serde(rename = "SimplePrefix")]
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub simple_prefix: Option<serde_json::Value>,
-
         /// `PartitionedPrefix`.
         #[serde(rename = "PartitionedPrefix")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub partitioned_prefix: Option<PartitionedPrefix>,
+
+        /// `SimplePrefix`.
+        #[serde(rename = "SimplePrefix")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub simple_prefix: Option<serde_json::Value>,
     }
 
     impl TargetObjectKeyFormat {
-        /// Sets `SimplePrefix`.
-        pub fn simple_prefix(mut self, value: impl Into<serde_json::Value>) -> Self {
-            self.simple_prefix = Some(value.into());
-            self
-        }
-
         /// Sets `PartitionedPrefix`.
         pub fn partitioned_prefix(mut self, value: PartitionedPrefix) -> Self {
             self.partitioned_prefix = Some(value);
+            self
+        }
+
+        /// Sets `SimplePrefix`.
+        pub fn simple_prefix(mut self, value: impl Into<serde_json::Value>) -> Self {
+            self.simple_prefix = Some(value.into());
             self
         }
     }

@@ -5,8 +5,8 @@
 //! `cloudwatch.amazonaws.com` use it, pinned to this account. The topic policy admits only
 //! CloudWatch alarms of this account and refuses publishing without TLS.
 
-use crate::cfn::{Value, cloudwatch, sns};
 use crate::cfn::cloudwatch::alarm;
+use crate::cfn::{Value, cloudwatch, sns};
 use crate::constructs::{Function, Key, KeyProps, RestApi, reference, sub};
 use crate::error::{Result, SynthError};
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
@@ -63,7 +63,10 @@ impl AlarmTopic {
         let path = stack.add_construct(id, "AlarmTopic")?;
         let key_path = stack.add_construct_at(&path, "Key", "Key")?;
         let key_props = KeyProps::default()
-            .description(format!("encrypts the alarm topic {}", stack.full_path(&path)))
+            .description(format!(
+                "encrypts the alarm topic {}",
+                stack.full_path(&path)
+            ))
             .allow_service(
                 "cloudwatch.amazonaws.com",
                 &[KmsAction::Decrypt, KmsAction::GenerateDataKey],
@@ -73,7 +76,8 @@ impl AlarmTopic {
             .kms_master_key_id(key.arn())
             .display_name("alarms");
         let topic_id = stack.add_resource(&path, "Resource", &topic)?;
-        let policy = sns::TopicPolicy::new(topic_policy(&topic_id).to_json(), [reference(&topic_id)]);
+        let policy =
+            sns::TopicPolicy::new(topic_policy(&topic_id).to_json(), [reference(&topic_id)]);
         stack.add_resource(&path, "Policy", &policy)?;
         if let Some(email) = &props.email {
             if !email.contains('@') || email.contains(char::is_whitespace) {
@@ -83,8 +87,8 @@ impl AlarmTopic {
                     reason: format!("{email:?} is not an e-mail address"),
                 });
             }
-            let subscription = sns::Subscription::new("email", reference(&topic_id))
-                .endpoint(email.as_str());
+            let subscription =
+                sns::Subscription::new("email", reference(&topic_id)).endpoint(email.as_str());
             stack.add_resource(&path, "EmailSubscription", &subscription)?;
         }
         Ok(Self { id: topic_id, path })
@@ -105,7 +109,7 @@ impl AlarmTopic {
         function: &Function,
         thresholds: AlarmThresholds,
     ) -> Result<()> {
-        let name = function_name(stack, function);
+        let name = function.path().to_string();
         let dims = || [alarm::Dimension::new("FunctionName", function.name())];
         let metrics = [
             ("Errors", thresholds.function_errors, "returned errors"),
@@ -125,20 +129,40 @@ impl AlarmTopic {
     ///
     /// # Errors
     /// A tree error (e.g. two alarms for one API).
-    pub fn watch_api(&self, stack: &mut Stack, api: &RestApi, thresholds: AlarmThresholds) -> Result<()> {
+    pub fn watch_api(
+        &self,
+        stack: &mut Stack,
+        api: &RestApi,
+        thresholds: AlarmThresholds,
+    ) -> Result<()> {
         let dims = [
             alarm::Dimension::new("ApiName", api.name()),
             alarm::Dimension::new("Stage", api.stage_name()),
         ];
         let alarm = self
-            .alarm("AWS/ApiGateway", "5XXError", thresholds.api_5xx, thresholds.period_secs)
+            .alarm(
+                "AWS/ApiGateway",
+                "5XXError",
+                thresholds.api_5xx,
+                thresholds.period_secs,
+            )
             .alarm_description(format!("{} answered with 5xx errors", api.name()))
             .dimensions(dims);
-        stack.add_resource(&self.path, &format!("{}5XXError", alnum_id(api.name())), &alarm)?;
+        stack.add_resource(
+            &self.path,
+            &format!("{}5XXError", api.construct_id()),
+            &alarm,
+        )?;
         Ok(())
     }
 
-    fn alarm(&self, namespace: &str, metric: &str, threshold: f64, period: i64) -> cloudwatch::Alarm {
+    fn alarm(
+        &self,
+        namespace: &str,
+        metric: &str,
+        threshold: f64,
+        period: i64,
+    ) -> cloudwatch::Alarm {
         cloudwatch::Alarm::default()
             .comparison_operator("GreaterThanOrEqualToThreshold")
             .evaluation_periods(1_i64)
@@ -153,18 +177,6 @@ impl AlarmTopic {
     }
 }
 
-/// The function's construct path below the stack, for names and descriptions.
-fn function_name(stack: &Stack, function: &Function) -> String {
-    stack
-        .resources()
-        .find(|(id, _, _)| *id == function.logical_id())
-        .map(|(_, _, path)| {
-            let segments = path.segments();
-            segments[..segments.len().saturating_sub(1)].join("/")
-        })
-        .unwrap_or_else(|| function.logical_id().to_string())
-}
-
 fn alnum_id(text: &str) -> String {
     crate::constructs::alnum(text)
 }
@@ -176,7 +188,11 @@ fn topic_policy(topic: &LogicalId) -> PolicyDocument {
         PolicyStatement::allow(["sns:Publish"], [arn.clone()])
             .sid("AllowCloudWatchAlarmsOfThisAccount")
             .principal(Principal::Service("cloudwatch.amazonaws.com".to_owned()))
-            .condition("StringEquals", "aws:SourceAccount", sub("${AWS::AccountId}")),
+            .condition(
+                "StringEquals",
+                "aws:SourceAccount",
+                sub("${AWS::AccountId}"),
+            ),
         PolicyStatement::deny(["sns:Publish"], [arn])
             .sid("DenyInsecureTransport")
             .principal(Principal::Anyone)

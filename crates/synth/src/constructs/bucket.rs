@@ -5,8 +5,8 @@
 //! with TLS older than 1.2, on the bucket ARN **and** on `bucket/*` (a deny on objects alone
 //! leaves bucket-level calls open). CORS is off unless origins are named, and `*` is refused.
 
-use crate::cfn::s3::{self, bucket};
 use crate::cfn::Value;
+use crate::cfn::s3::{self, bucket};
 use crate::constructs::{Grantee, alnum, get_att, reference, sub};
 use crate::error::{Result, SynthError};
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
@@ -136,18 +136,26 @@ fn resource(props: &BucketProps) -> s3::Bucket {
     let ownership = bucket::OwnershipControls::new([
         bucket::OwnershipControlsRule::default().object_ownership("BucketOwnerEnforced")
     ]);
-    let versioning = if props.versioned { "Enabled" } else { "Suspended" };
+    let versioning = if props.versioned {
+        "Enabled"
+    } else {
+        "Suspended"
+    };
     let mut resource = s3::Bucket::default()
         .bucket_encryption(encryption)
         .public_access_block_configuration(public_access)
         .ownership_controls(ownership);
     if props.versioned {
-        resource = resource.versioning_configuration(bucket::VersioningConfiguration::new(versioning));
+        resource =
+            resource.versioning_configuration(bucket::VersioningConfiguration::new(versioning));
     }
     if !props.cors_origins.is_empty() {
-        let rule = bucket::CorsRule::new(["GET", "HEAD"], props.cors_origins.iter().map(String::as_str))
-            .allowed_headers(["Authorization", "Content-Type"])
-            .max_age(3000_i64);
+        let rule = bucket::CorsRule::new(
+            ["GET", "HEAD"],
+            props.cors_origins.iter().map(String::as_str),
+        )
+        .allowed_headers(["Authorization", "Content-Type"])
+        .max_age(3000_i64);
         resource = resource.cors_configuration(bucket::CorsConfiguration::new([rule]));
     }
     if let Some(name) = &props.name {

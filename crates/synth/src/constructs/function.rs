@@ -106,6 +106,7 @@ impl FunctionProps {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     id: LogicalId,
+    path: ConstructPath,
     role: LogicalId,
     log_group: LogGroup,
     environment_key: Key,
@@ -142,6 +143,7 @@ impl Function {
         let id = stack.add_resource(&path, "Resource", &resource)?;
         let function = Self {
             id,
+            path,
             role,
             log_group,
             environment_key,
@@ -160,6 +162,11 @@ impl Function {
     /// The function's logical id.
     pub fn logical_id(&self) -> &LogicalId {
         &self.id
+    }
+
+    /// The function's construct path below the stack.
+    pub fn path(&self) -> &ConstructPath {
+        &self.path
     }
 
     /// The function name.

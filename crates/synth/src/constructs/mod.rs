@@ -15,12 +15,12 @@ pub mod site;
 pub mod table;
 pub mod user_pool;
 
+pub use alarms::{AlarmThresholds, AlarmTopic, AlarmTopicProps};
+pub use bucket::{Bucket, BucketProps};
 pub use function::{Architecture, Function, FunctionProps};
 pub use key::{Key, KeyProps};
 pub use log_group::{LogGroup, LogGroupProps};
 pub use site::{CustomDomain, Site, SiteProps};
-pub use alarms::{AlarmThresholds, AlarmTopic, AlarmTopicProps};
-pub use bucket::{Bucket, BucketProps};
 pub use user_pool::{Mfa, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps};
 
 pub use rest_api::{HttpMethod, RestApi, RestApiProps, Route};
@@ -48,6 +48,35 @@ pub(crate) fn get_att(id: &LogicalId, attribute: &str) -> Value<String> {
 /// `{"Fn::Sub": template}`.
 pub(crate) fn sub(template: impl Into<String>) -> Value<String> {
     Intrinsic::sub(template).into()
+}
+
+/// Joins `parts` with `separator`, folding adjacent literals, so an all-literal join renders
+/// as a plain string and a mixed one as the shortest `Fn::Join`.
+pub fn join(separator: &str, parts: impl IntoIterator<Item = Value<String>>) -> Value<String> {
+    let mut folded: Vec<Value<String>> = Vec::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        let glue = if index == 0 { "" } else { separator };
+        match (folded.last_mut(), part) {
+            (Some(Value::Literal(last)), Value::Literal(text)) => {
+                last.push_str(glue);
+                last.push_str(&text);
+            }
+            (_, part) => {
+                if !glue.is_empty() {
+                    match folded.last_mut() {
+                        Some(Value::Literal(last)) => last.push_str(glue),
+                        _ => folded.push(Value::from(glue)),
+                    }
+                }
+                folded.push(part);
+            }
+        }
+    }
+    match folded.as_slice() {
+        [] => Value::from(""),
+        [single] => single.clone(),
+        _ => Intrinsic::join("", folded).into(),
+    }
 }
 
 /// The readable name of a construct for policy and resource names: its id with only ASCII

@@ -20,15 +20,18 @@
 //!   `Account`, so logging is only enabled once API Gateway has its CloudWatch role;
 //! - `ExecutionLogs`: the group API Gateway writes execution logs to, created ahead with
 //!   30-day retention (otherwise API Gateway creates it itself, keeping logs forever);
-//! - `CloudWatchRole` + `Account`: the account-wide role API Gateway logs with, holding an
-//!   inline policy scoped to this API's two log groups instead of the AWS-managed
-//!   `AmazonAPIGatewayPushToCloudWatchLogs` (which allows every log group in the account).
+//! - `CloudWatchRole` + `Account` (unless turned off): the account-wide role API Gateway logs
+//!   with, holding an inline policy scoped to this API's two log groups instead of the
+//!   AWS-managed `AmazonAPIGatewayPushToCloudWatchLogs` (which allows every log group in the
+//!   account).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cfn::apigateway::{self, method, stage};
-use crate::cfn::{Intrinsic, Value, iam, lambda};
-use crate::constructs::{Function, LogGroup, LogGroupProps, UserPool, get_att, reference, sub};
+use crate::cfn::{Value, iam, lambda};
+use crate::constructs::{
+    Function, LogGroup, LogGroupProps, UserPool, alnum, get_att, join, reference, sub,
+};
 use crate::error::{Result, SynthError};
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
 use crate::logical_id::{ConstructPath, LogicalId};
@@ -115,6 +118,12 @@ pub struct RestApiProps {
     pub routes: Vec<Route>,
     /// Access and execution log retention in days. Default: `30` (control OPS-1).
     pub log_retention_days: i64,
+    /// Create the CloudWatch role API Gateway logs with and register it with
+    /// `AWS::ApiGateway::Account`. The registration is one per account and region and the role
+    /// is scoped to this API's log groups, so when several stacks with APIs share an account
+    /// and region, exactly one should manage it (better: one account per environment).
+    /// Default: `true`.
+    pub manage_account_logging_role: bool,
 }
 
 impl RestApiProps {
@@ -129,11 +138,17 @@ impl RestApiProps {
             cors_origins: Vec::new(),
             routes: Vec::new(),
             log_retention_days: 30,
+            manage_account_logging_role: true,
         }
     }
 
     /// Adds a route.
-    pub fn route(mut self, method: HttpMethod, path: impl Into<String>, function: &Function) -> Self {
+    pub fn route(
+        mut self,
+        method: HttpMethod,
+        path: impl Into<String>,
+        function: &Function,
+    ) -> Self {
         self.routes.push(Route {
             method,
             path: path.into(),
@@ -150,6 +165,7 @@ pub struct RestApi {
     stage: LogicalId,
     stage_name: String,
     name: String,
+    construct_id: String,
 }
 
 /// What building the API accumulates: the ids the deployment hashes over and depends on.
@@ -207,6 +223,7 @@ impl RestApi {
             stage,
             stage_name: props.stage_name,
             name,
+            construct_id: alnum(id),
         })
     }
 
@@ -223,6 +240,11 @@ impl RestApi {
     /// The API name (the `ApiName` dimension of its CloudWatch metrics).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The construct id, letters and digits only (for names of related resources).
+    pub fn construct_id(&self) -> &str {
+        &self.construct_id
     }
 
     /// The stage name.
@@ -251,25 +273,41 @@ fn validate(stack: &Stack, path: &ConstructPath, props: &RestApiProps) -> Result
         reason,
     };
     if props.routes.is_empty() {
-        return Err(invalid("routes", "an API needs at least one route".to_owned()));
+        return Err(invalid(
+            "routes",
+            "an API needs at least one route".to_owned(),
+        ));
     }
     let mut seen = BTreeSet::new();
     for route in &props.routes {
-        validate_path(&route.path).map_err(|reason| invalid("routes", format!("{:?}: {reason}", route.path)))?;
+        validate_path(&route.path)
+            .map_err(|reason| invalid("routes", format!("{:?}: {reason}", route.path)))?;
         if !seen.insert((route.path.as_str(), route.method)) {
-            return Err(invalid("routes", format!("{} {} is defined twice", route.method.as_str(), route.path)));
+            return Err(invalid(
+                "routes",
+                format!("{} {} is defined twice", route.method.as_str(), route.path),
+            ));
         }
     }
     if !(props.throttle_rate_limit.is_finite() && props.throttle_rate_limit > 0.0) {
-        return Err(invalid("throttle_rate_limit", "must be greater than 0".to_owned()));
+        return Err(invalid(
+            "throttle_rate_limit",
+            "must be greater than 0".to_owned(),
+        ));
     }
     if props.throttle_burst_limit < 1 {
-        return Err(invalid("throttle_burst_limit", "must be at least 1".to_owned()));
+        return Err(invalid(
+            "throttle_burst_limit",
+            "must be at least 1".to_owned(),
+        ));
     }
     for origin in &props.cors_origins {
         if let Some(text) = origin.literal() {
             if text.contains('*') || !text.starts_with("https://") {
-                return Err(invalid("cors_origins", format!("{text:?} is not a named `https://` origin")));
+                return Err(invalid(
+                    "cors_origins",
+                    format!("{text:?} is not a named `https://` origin"),
+                ));
             }
         }
     }
@@ -288,7 +326,10 @@ fn validate_path(path: &str) -> std::result::Result<(), &'static str> {
             .strip_prefix('{')
             .and_then(|s| s.strip_suffix('}'))
             .unwrap_or(segment);
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
     };
     if rest.split('/').all(valid_segment) {
         Ok(())
@@ -308,7 +349,10 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn routes(&self, stack: &mut Stack, members: &mut Members) -> Result<()> {
         let mut resources: BTreeMap<String, (ConstructPath, Value<String>)> = BTreeMap::new();
-        resources.insert(String::new(), (self.path.clone(), get_att(self.api, "RootResourceId")));
+        resources.insert(
+            String::new(),
+            (self.path.clone(), get_att(self.api, "RootResourceId")),
+        );
         let mut by_path: BTreeMap<&str, Vec<&Route>> = BTreeMap::new();
         for route in &self.props.routes {
             by_path.entry(route.path.as_str()).or_default().push(route);
@@ -390,10 +434,13 @@ impl Builder<'_> {
             self.props.stage_name,
             invoke_path(&route.path)
         ));
-        let permission =
-            lambda::Permission::new("lambda:InvokeFunction", route.function.arn(), "apigateway.amazonaws.com")
-                .source_arn(source)
-                .source_account(sub("${AWS::AccountId}"));
+        let permission = lambda::Permission::new(
+            "lambda:InvokeFunction",
+            route.function.arn(),
+            "apigateway.amazonaws.com",
+        )
+        .source_arn(source)
+        .source_account(sub("${AWS::AccountId}"));
         stack.add_resource(&method_node, "Permission", &permission)?;
         Ok(())
     }
@@ -410,16 +457,27 @@ impl Builder<'_> {
         let methods = self.methods_on(node);
         let method_node = stack.add_construct_at(node, "OPTIONS", "ApiPreflight")?;
         let headers = cors_headers(self.primary_origin(), &methods);
-        let integration_response = method::IntegrationResponse::new("204")
-            .response_parameters(headers.iter().map(|(k, v)| (format!("method.response.header.{k}"), v.clone())))
-            .response_templates([("application/json", self.origin_echo_template())]);
+        let mut integration_response = method::IntegrationResponse::new("204").response_parameters(
+            headers
+                .iter()
+                .map(|(k, v)| (format!("method.response.header.{k}"), v.clone())),
+        );
+        // One origin is answered statically; several need the request's origin echoed.
+        if self.props.cors_origins.len() > 1 {
+            integration_response = integration_response
+                .response_templates([("application/json", self.origin_echo_template())]);
+        }
         let integration = method::Integration::new("MOCK")
             .request_templates([("application/json", r#"{"statusCode": 204}"#)])
             .passthrough_behavior("NEVER")
             .integration_responses([integration_response]);
-        let method_response = method::MethodResponse::new("204").response_parameters(
-            headers.keys().map(|k| (format!("method.response.header.{k}"), serde_json::Value::Bool(true))),
-        );
+        let method_response =
+            method::MethodResponse::new("204").response_parameters(headers.keys().map(|k| {
+                (
+                    format!("method.response.header.{k}"),
+                    serde_json::Value::Bool(true),
+                )
+            }));
         let method = apigateway::Method::new("OPTIONS", resource.clone(), reference(self.api))
             .authorization_type("NONE")
             .api_key_required(false)
@@ -468,7 +526,7 @@ impl Builder<'_> {
             parts.push("'".into());
         }
         parts.push(")\n#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)\n#end\n".into());
-        Intrinsic::join("", parts).into()
+        join("", parts)
     }
 
     fn gateway_responses(&self, stack: &mut Stack, members: &mut Members) -> Result<()> {
@@ -479,9 +537,14 @@ impl Builder<'_> {
         for kind in ["DEFAULT_4XX", "DEFAULT_5XX"] {
             let response = apigateway::GatewayResponse::new(kind, reference(self.api))
                 .response_parameters(
-                    headers.iter().map(|(k, v)| (format!("gatewayresponse.header.{k}"), v.clone())),
+                    headers
+                        .iter()
+                        .map(|(k, v)| (format!("gatewayresponse.header.{k}"), v.clone())),
                 );
-            let id = format!("{}Response", kind.replace('_', "").replace("DEFAULT", "Default"));
+            let id = format!(
+                "{}Response",
+                kind.replace('_', "").replace("DEFAULT", "Default")
+            );
             let id = stack.add_resource(self.path, &id, &response)?;
             members.hashed.push(id);
         }
@@ -494,7 +557,10 @@ impl Builder<'_> {
             stack,
             self.path,
             "AccessLogs",
-            LogGroupProps { retention_days: retention, name: None },
+            LogGroupProps {
+                retention_days: retention,
+                name: None,
+            },
         )?;
         let execution_name = sub(format!(
             "API-Gateway-Execution-Logs_${{{}}}/{}",
@@ -504,30 +570,57 @@ impl Builder<'_> {
             stack,
             self.path,
             "ExecutionLogs",
-            LogGroupProps { retention_days: retention, name: Some(execution_name) },
+            LogGroupProps {
+                retention_days: retention,
+                name: Some(execution_name),
+            },
         )?;
-        let role = self.cloudwatch_role(stack, &access, &execution)?;
-        let account = apigateway::Account::default().cloud_watch_role_arn(get_att(&role, "Arn"));
-        let account = stack.add_resource(self.path, "Account", &account)?;
-        Ok(ApiLogs { access, execution, account })
+        let account = if self.props.manage_account_logging_role {
+            let role = self.cloudwatch_role(stack, &access, &execution)?;
+            let account =
+                apigateway::Account::default().cloud_watch_role_arn(get_att(&role, "Arn"));
+            Some(stack.add_resource(self.path, "Account", &account)?)
+        } else {
+            None
+        };
+        Ok(ApiLogs {
+            access,
+            execution,
+            account,
+        })
     }
 
-    fn cloudwatch_role(&self, stack: &mut Stack, access: &LogGroup, execution: &LogGroup) -> Result<LogicalId> {
+    fn cloudwatch_role(
+        &self,
+        stack: &mut Stack,
+        access: &LogGroup,
+        execution: &LogGroup,
+    ) -> Result<LogicalId> {
         let trust = PolicyDocument::new([PolicyStatement::allow(["sts:AssumeRole"], [])
-            .principal(Principal::Service("apigateway.amazonaws.com".to_owned()))
-            .condition("StringEquals", "aws:SourceAccount", sub("${AWS::AccountId}"))]);
-        let role = iam::Role::new(trust.to_json())
-            .description(format!("lets API Gateway write the logs of {}", stack.full_path(self.path)));
+            .principal(Principal::Service("apigateway.amazonaws.com".to_owned()))]);
+        let role = iam::Role::new(trust.to_json()).description(format!(
+            "lets API Gateway write the logs of {}",
+            stack.full_path(self.path)
+        ));
         let role = stack.add_resource(self.path, "CloudWatchRole", &role)?;
         let groups = [access.arn(), execution.arn()];
-        let write = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"];
+        let write = [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "logs:DescribeLogStreams",
+        ];
         stack.add_role_statement(&role, "Logs", PolicyStatement::allow(write, groups.clone()));
         let describe = ["logs:CreateLogGroup", "logs:DescribeLogGroups"];
         stack.add_role_statement(&role, "Logs", PolicyStatement::allow(describe, groups));
         Ok(role)
     }
 
-    fn deployment_and_stage(&self, stack: &mut Stack, members: Members, logs: &ApiLogs) -> Result<LogicalId> {
+    fn deployment_and_stage(
+        &self,
+        stack: &mut Stack,
+        members: Members,
+        logs: &ApiLogs,
+    ) -> Result<LogicalId> {
         let deployment = apigateway::Deployment::new(reference(self.api))
             .description(format!("deployment of {}", stack.full_path(self.path)));
         let deployment = stack.add_resource(self.path, "Deployment", &deployment)?;
@@ -553,7 +646,9 @@ impl Builder<'_> {
             .access_log_setting(access_log)
             .tracing_enabled(false);
         let stage = stack.add_resource(self.path, "Stage", &stage)?;
-        stack.add_dependency(&stage, &logs.account);
+        if let Some(account) = &logs.account {
+            stack.add_dependency(&stage, account);
+        }
         stack.add_dependency(&stage, logs.execution.logical_id());
         Ok(stage)
     }
@@ -562,16 +657,22 @@ impl Builder<'_> {
 struct ApiLogs {
     access: LogGroup,
     execution: LogGroup,
-    account: LogicalId,
+    account: Option<LogicalId>,
 }
 
 /// The CORS response headers, values quoted as API Gateway's mapping expressions require.
 fn cors_headers(origin: Value<String>, methods: &str) -> BTreeMap<String, Value<String>> {
-    let quoted_origin: Value<String> = Intrinsic::join("", [Value::from("'"), origin, Value::from("'")]).into();
+    let quoted_origin = join("", [Value::from("'"), origin, Value::from("'")]);
     BTreeMap::from([
         ("Access-Control-Allow-Origin".to_owned(), quoted_origin),
-        ("Access-Control-Allow-Headers".to_owned(), format!("'{ALLOWED_HEADERS}'").into()),
-        ("Access-Control-Allow-Methods".to_owned(), format!("'{methods}'").into()),
+        (
+            "Access-Control-Allow-Headers".to_owned(),
+            format!("'{ALLOWED_HEADERS}'").into(),
+        ),
+        (
+            "Access-Control-Allow-Methods".to_owned(),
+            format!("'{methods}'").into(),
+        ),
         ("Access-Control-Max-Age".to_owned(), "'600'".into()),
         ("Vary".to_owned(), "'Origin'".into()),
     ])
@@ -580,7 +681,13 @@ fn cors_headers(origin: Value<String>, methods: &str) -> BTreeMap<String, Value<
 /// The path as it appears in an execute-api ARN: `{param}` segments become `*`.
 fn invoke_path(path: &str) -> String {
     path.split('/')
-        .map(|segment| if segment.starts_with('{') { "*" } else { segment })
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "*"
+            } else {
+                segment
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }

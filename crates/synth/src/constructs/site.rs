@@ -12,8 +12,8 @@
 //! the linter reports (API-4). Client-side routes of the single-page app get `index.html` for
 //! S3's 403/404 answers.
 
-use crate::cfn::cloudfront::{self, distribution, origin_access_control};
 use crate::cfn::Value;
+use crate::cfn::cloudfront::{self, distribution, origin_access_control};
 use crate::constructs::{Bucket, BucketProps, get_att, reference, sub};
 use crate::error::{Result, SynthError};
 use crate::iam::{PolicyStatement, Principal};
@@ -84,8 +84,10 @@ impl Site {
         let bucket = Bucket::at(stack, &bucket_path, BucketProps::default())?;
         let oac_name = truncate(&format!("{}-{}", stack.name(), path), 64).replace('/', "-");
         let oac = cloudfront::OriginAccessControl::new(
-            origin_access_control::OriginAccessControlConfig::new(oac_name, "s3", "always", "sigv4")
-                .description("signs CloudFront's requests to the site bucket"),
+            origin_access_control::OriginAccessControlConfig::new(
+                oac_name, "s3", "always", "sigv4",
+            )
+            .description("signs CloudFront's requests to the site bucket"),
         );
         let oac = stack.add_resource(&path, "OriginAccessControl", &oac)?;
         let config = distribution_config(&props, &bucket, &oac);
@@ -151,9 +153,15 @@ fn validate(stack: &Stack, path: &ConstructPath, props: &SiteProps) -> Result<()
         return Ok(());
     };
     let problem = if domain.domain.is_empty() || domain.domain.contains('*') {
-        Some(("custom_domain", "the domain must be a plain name such as `app.example.com`"))
+        Some((
+            "custom_domain",
+            "the domain must be a plain name such as `app.example.com`",
+        ))
     } else if !domain.certificate_arn.starts_with("arn:aws:acm:us-east-1:") {
-        Some(("custom_domain", "CloudFront only uses ACM certificates from us-east-1"))
+        Some((
+            "custom_domain",
+            "CloudFront only uses ACM certificates from us-east-1",
+        ))
     } else {
         None
     };

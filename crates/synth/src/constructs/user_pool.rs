@@ -1,8 +1,8 @@
 //! The Cognito user pool (e-mail sign-in, verified e-mail, strong passwords, TOTP MFA) and the
 //! public web client the single-page app signs in with.
 
-use crate::cfn::cognito::{self, user_pool, user_pool_client};
 use crate::cfn::Value;
+use crate::cfn::cognito::{self, user_pool, user_pool_client};
 use crate::constructs::{Grantee, alnum, get_att, reference};
 use crate::error::{Result, SynthError};
 use crate::iam::PolicyStatement;
@@ -110,7 +110,10 @@ impl UserPool {
 
 fn validate(stack: &Stack, path: &ConstructPath, props: &UserPoolProps) -> Result<()> {
     let problem = if !(8..=99).contains(&props.password_min_length) {
-        Some(("password_min_length", "must be 8 to 99: a pool may only be stricter than 8"))
+        Some((
+            "password_min_length",
+            "must be 8 to 99: a pool may only be stricter than 8",
+        ))
     } else if !(1..=7).contains(&props.temporary_password_days) {
         Some(("temporary_password_days", "must be 1 to 7 days"))
     } else {
@@ -135,15 +138,17 @@ fn resource(props: &UserPoolProps) -> cognito::UserPool {
         .require_uppercase(true)
         .temporary_password_validity_days(props.temporary_password_days);
     let recovery = user_pool::AccountRecoverySetting::default().recovery_mechanisms([
-        user_pool::RecoveryOption::default().name("verified_email").priority(1),
+        user_pool::RecoveryOption::default()
+            .name("verified_email")
+            .priority(1),
     ]);
     let email = user_pool::SchemaAttribute::default()
         .name("email")
         .attribute_data_type("String")
         .required(true)
         .mutable(true);
-    let verification = user_pool::VerificationMessageTemplate::default()
-        .default_email_option("CONFIRM_WITH_CODE");
+    let verification =
+        user_pool::VerificationMessageTemplate::default().default_email_option("CONFIRM_WITH_CODE");
     let mfa = match props.mfa {
         Mfa::Optional => "OPTIONAL",
         Mfa::Required => "ON",
@@ -159,10 +164,15 @@ fn resource(props: &UserPoolProps) -> cognito::UserPool {
         .enabled_mfas(["SOFTWARE_TOKEN_MFA"])
         .account_recovery_setting(recovery)
         .admin_create_user_config(
-            user_pool::AdminCreateUserConfig::default().allow_admin_create_user_only(!props.self_sign_up),
+            user_pool::AdminCreateUserConfig::default()
+                .allow_admin_create_user_only(!props.self_sign_up),
         )
         .verification_message_template(verification)
-        .deletion_protection(if props.deletion_protection { "ACTIVE" } else { "INACTIVE" });
+        .deletion_protection(if props.deletion_protection {
+            "ACTIVE"
+        } else {
+            "INACTIVE"
+        });
     if let Some(name) = &props.name {
         pool = pool.user_pool_name(name.clone());
     }
@@ -251,7 +261,10 @@ fn validate_client(stack: &Stack, path: &ConstructPath, props: &UserPoolClientPr
         ("id_token_minutes", props.id_token_minutes, 5, 60),
         ("refresh_token_days", props.refresh_token_days, 1, 3650),
     ];
-    match ranges.iter().find(|(_, value, min, max)| !(min..=max).contains(&value)) {
+    match ranges
+        .iter()
+        .find(|(_, value, min, max)| !(min..=max).contains(&value))
+    {
         Some((field, _, min, max)) => Err(SynthError::InvalidProperty {
             path: stack.full_path(path),
             field,
