@@ -12,6 +12,8 @@ use stackwright::{app, check, output};
 
 use crate::cli::{Command, ConfigArgs, SynthArgs};
 
+const STDOUT: &str = "cannot write to stdout";
+
 /// How a command that did not fail with an error ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Status {
@@ -40,7 +42,7 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     let files = assembly::files(&stacks, loaded.source);
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
-    print_written(&args.out, &stacks)?;
+    print_written(&args.out, &stacks).context(STDOUT)?;
     Ok(Status::Success)
 }
 
@@ -78,14 +80,14 @@ fn ls(args: &ConfigArgs) -> anyhow::Result<Status> {
     let stacks = app::synthesize(&loaded.config)?;
     let mut stdout = io::stdout().lock();
     for stack in &stacks {
-        writeln!(stdout, "{}", stack.name)?;
+        writeln!(stdout, "{}", stack.name).context(STDOUT)?;
     }
     Ok(Status::Success)
 }
 
 fn schema() -> anyhow::Result<Status> {
     let json = assembly::render_json(&app::config_schema());
-    io::stdout().lock().write_all(&json)?;
+    io::stdout().lock().write_all(&json).context(STDOUT)?;
     Ok(Status::Success)
 }
 
