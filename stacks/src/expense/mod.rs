@@ -33,6 +33,9 @@ pub enum BuildError {
 }
 
 /// One API operation: its function, route and the exact permissions its handler needs.
+///
+/// Mirrors the declarations of `crates/lambda` (`functions::ALL`), whose tests prove each
+/// handler performs exactly these actions; the asset id is the handler's binary name.
 #[derive(Debug, Clone, Copy)]
 pub struct Handler {
     /// The construct id of the function.
@@ -56,8 +59,9 @@ pub const HANDLERS: [Handler; 7] = [
         asset: "create-expense",
         method: "POST",
         path: "/expenses",
-        // Conditional put: creating never overwrites an existing id.
-        table: &[DynamoAction::PutItem],
+        // Conditional put: creating never overwrites an existing id; `GetItem` replays a
+        // request whose `Idempotency-Key` was seen before.
+        table: &[DynamoAction::GetItem, DynamoAction::PutItem],
         user_pool: &[],
     },
     Handler {
@@ -103,7 +107,7 @@ pub const HANDLERS: [Handler; 7] = [
     },
     Handler {
         id: "EraseAccount",
-        asset: "erase-account",
+        asset: "erase-me",
         method: "DELETE",
         path: "/me",
         // Query the caller's partition, delete it in batches of 25, then the Cognito user.
@@ -294,6 +298,8 @@ fn stack_props(config: &ExpenseConfig) -> StackProps {
 fn table_props(config: &ExpenseConfig) -> TableProps {
     TableProps {
         deletion_protection: config.table.deletion_protection,
-        ..TableProps::default().point_in_time_recovery(config.table.point_in_time_recovery)
+        ..TableProps::default()
+            .point_in_time_recovery(config.table.point_in_time_recovery)
+            .time_to_live_attribute("expiresAt")
     }
 }

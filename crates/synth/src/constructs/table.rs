@@ -38,6 +38,9 @@ pub struct TableProps {
     pub deletion_protection: bool,
     /// Encryption at rest. Default: [`TableEncryption::AwsManaged`].
     pub encryption: TableEncryption,
+    /// A number attribute (epoch seconds) after which DynamoDB may delete an item.
+    /// Default: `-` no expiry.
+    pub time_to_live_attribute: Option<String>,
 }
 
 impl Default for TableProps {
@@ -49,6 +52,7 @@ impl Default for TableProps {
             point_in_time_recovery: true,
             deletion_protection: true,
             encryption: TableEncryption::AwsManaged,
+            time_to_live_attribute: None,
         }
     }
 }
@@ -63,6 +67,12 @@ impl TableProps {
     /// Sets the table name.
     pub fn table_name(mut self, name: impl Into<String>) -> Self {
         self.table_name = Some(name.into());
+        self
+    }
+
+    /// Lets DynamoDB expire items after the epoch seconds held in `attribute`.
+    pub fn time_to_live_attribute(mut self, attribute: impl Into<String>) -> Self {
+        self.time_to_live_attribute = Some(attribute.into());
         self
     }
 
@@ -205,6 +215,10 @@ fn resource(props: &TableProps) -> dynamodb::Table {
         .deletion_protection_enabled(props.deletion_protection);
     if let Some(name) = &props.table_name {
         resource = resource.table_name(name.as_str());
+    }
+    if let Some(attribute) = &props.time_to_live_attribute {
+        let ttl = table::TimeToLiveSpecification::new(true).attribute_name(attribute.as_str());
+        resource = resource.time_to_live_specification(ttl);
     }
     resource
 }
