@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::{
-    ENVIRONMENTS, break_first_scalar, env_config, installed_tool, missing_tool, repo_root,
-    stackwright,
+    ENVIRONMENTS, break_first_scalar, env_config, installed_tool, missing_tool, stackwright,
 };
 
 fn committed_schema() -> PathBuf {
@@ -67,7 +66,7 @@ fn broken_configs_violate_the_schema() {
 
 /// Runs the validator script; returns its exit code and stdout + stderr.
 fn validate(configs: &[PathBuf]) -> (i32, String) {
-    let python = venv_python().unwrap_or_else(|| panic!("{}", missing_tool("python3")));
+    let python = installed_tool("python3").unwrap_or_else(|| panic!("{}", missing_tool("python3")));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/validate_config.py");
     let output = Command::new(python)
         .arg(script)
@@ -83,13 +82,4 @@ fn validate(configs: &[PathBuf]) -> (i32, String) {
     let code = output.status.code().expect("python exits");
     assert_ne!(code, 3, "{report}");
     (code, report)
-}
-
-/// The venv's Python comes first: the system one usually lacks `jsonschema`.
-fn venv_python() -> Option<PathBuf> {
-    let in_venv = repo_root().join(".venv-aws/bin/python3");
-    in_venv
-        .is_file()
-        .then_some(in_venv)
-        .or_else(|| installed_tool("python3"))
 }

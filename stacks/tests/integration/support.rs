@@ -81,9 +81,11 @@ pub(crate) fn templates_in(dir: &Path) -> Vec<PathBuf> {
     templates
 }
 
-/// An executable installed by `scripts/setup-tools`: first on `PATH` (where `scripts/test`
-/// puts `.venv-aws/bin`), then in the repository's `.venv-aws/bin`.
+/// An executable installed by `scripts/setup-tools`: the repository's pinned copy in
+/// `.venv-aws/bin` first, so a different version elsewhere on the machine cannot change the
+/// verdict, then whatever `PATH` offers.
 pub(crate) fn installed_tool(name: &str) -> Option<PathBuf> {
+    let in_venv = repo_root().join(".venv-aws/bin").join(name);
     let on_path = env::var_os("PATH")
         .map(|path| {
             env::split_paths(&path)
@@ -91,10 +93,9 @@ pub(crate) fn installed_tool(name: &str) -> Option<PathBuf> {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    let in_venv = repo_root().join(".venv-aws/bin").join(name);
-    on_path
+    [in_venv]
         .into_iter()
-        .chain([in_venv])
+        .chain(on_path)
         .find(|candidate| candidate.is_file())
 }
 
