@@ -3,8 +3,9 @@
 //! [`check_stacks`] runs after synthesis and before anything touches the output directory; any
 //! finding makes `stackwright synth` print the findings, keep the previous output and exit 1.
 //! Today it enforces CloudFormation's hard service quotas, which a template can break without
-//! being wrong in any other way and which otherwise only surface at deploy time. The security
-//! policy linter is meant to be called from [`check_stacks`] as well.
+//! being wrong in any other way and which otherwise only surface at deploy time.
+//! [`lint_stack`] then runs the security policy linter on each template exactly as it will be
+//! written; an error-level finding also stops the write (as cdk-nag does for `cdk synth`).
 
 use std::fmt;
 
@@ -23,6 +24,22 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "stack `{}`: {}", self.stack, self.message)
     }
+}
+
+/// The policy linter's report on one rendered stack, located at `path` (where it will be
+/// written), with the linter's default settings.
+///
+/// # Errors
+/// When the rendered template cannot be read back as a template, which is a synth bug.
+pub fn lint_stack(
+    path: &std::path::Path,
+    stack: &RenderedStack,
+) -> Result<policy_lint::output::Report, policy_lint::load::LoadError> {
+    let options = policy_lint::lint::Options::default();
+    let mut report = policy_lint::lint::lint_bytes(path, &stack.template_json, &options)?;
+    let text = String::from_utf8_lossy(&stack.template_json).into_owned();
+    report.sources.insert(path.to_path_buf(), text);
+    Ok(report)
 }
 
 /// Every finding for every stack, in stack order; empty means the stacks may be written.

@@ -38,6 +38,13 @@ pub(crate) enum Command {
     /// Print the JSON Schema (2020-12) of the config file to stdout.
     #[command(after_help = EXIT_STATUS)]
     Schema,
+
+    /// Lint CloudFormation or Terraform templates against the security model
+    /// (exit 0 clean, 1 findings at or above `--fail-on`, 2 bad input).
+    Lint(policy_lint::cli::LintArgs),
+
+    /// Print a template as the linter reads it, as canonical JSON.
+    Decode(policy_lint::cli::DecodeArgs),
 }
 
 /// Which config file to build the stacks from.

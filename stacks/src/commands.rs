@@ -19,6 +19,8 @@ const STDOUT: &str = "cannot write to stdout";
 pub(crate) enum Status {
     Success,
     CheckFailed,
+    /// A linter command's own exit code (0 clean, 1 findings, 2 bad input).
+    Exit(u8),
 }
 
 pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
@@ -26,6 +28,8 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
         Command::Synth(args) => synth(args),
         Command::Ls(args) => ls(args),
         Command::Schema => schema(),
+        Command::Lint(args) => lint_command(args),
+        Command::Decode(args) => decode_command(args),
     }
 }
 
@@ -38,12 +42,54 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
         report_findings(&findings, &args.out);
         return Ok(Status::CheckFailed);
     }
+    if !lint_stacks(&stacks, &args.out) {
+        return Ok(Status::CheckFailed);
+    }
 
     let files = assembly::files(&stacks, loaded.source);
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
     print_written(&args.out, &stacks).context(STDOUT)?;
     Ok(Status::Success)
+}
+
+/// Lints every synthesized template as it will be written, printing what
+/// the linter reports; false when an error-level finding forbids writing.
+fn lint_stacks(stacks: &[RenderedStack], out: &std::path::Path) -> bool {
+    let mut clean = true;
+    for stack in stacks {
+        let path = out.join(stack.file_name());
+        let report = match check::lint_stack(&path, stack) {
+            Ok(report) => report,
+            Err(err) => {
+                eprintln!("error: {err}");
+                clean = false;
+                continue;
+            }
+        };
+        if report.reportable().next().is_some() {
+            eprint!("{}", policy_lint::output::render_human(&report));
+        }
+        if report.fails_at(policy_lint::finding::Severity::Error) {
+            eprintln!(
+                "error: stack `{}` breaks error-level rules; `{}` was left unchanged",
+                stack.name,
+                out.display()
+            );
+            clean = false;
+        }
+    }
+    clean
+}
+
+fn lint_command(args: &policy_lint::cli::LintArgs) -> anyhow::Result<Status> {
+    let code = policy_lint::cli::lint_exit_code(args)?;
+    Ok(Status::Exit(code))
+}
+
+fn decode_command(args: &policy_lint::cli::DecodeArgs) -> anyhow::Result<Status> {
+    let code = policy_lint::cli::decode_exit_code(args)?;
+    Ok(Status::Exit(code))
 }
 
 fn report_findings(findings: &[check::Finding], out: &std::path::Path) {

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     match commands::run(&cli.command) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::CheckFailed) => ExitCode::from(1),
+        Ok(Status::Exit(code)) => ExitCode::from(code),
         // A closed pipe (`stackwright schema | head`) means the reader has all it wanted;
         // that is not a failure worth a message.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
