@@ -352,4 +352,28 @@ mod tests {
         let node = Node::new(Value::Number("1e400".into()), Loc::default());
         assert_eq!(node.to_json(), serde_json::json!("1e400"));
     }
+
+    #[test]
+    fn large_maps_index_names_and_keep_order() {
+        let mut map = Map::new();
+        for i in 0..40 {
+            map.insert(key(&format!("k{i}"), i), Node::string("v", Loc::default()));
+        }
+        let old = map.insert(key("k3", 99), Node::string("new", Loc::default()));
+        assert_eq!(old.map(|(k, _)| k.loc.line), Some(3));
+        assert_eq!(map.get("k3").and_then(Node::as_str), Some("new"));
+        assert_eq!(map.get_entry("k3").map(|(k, _)| k.loc.line), Some(99));
+        assert!(map.remove("k0").is_some());
+        assert_eq!(map.keys().next(), Some("k1"));
+        assert_eq!(map.get("k39").and_then(Node::as_str), Some("v"));
+        assert!(map.get("k0").is_none());
+        for i in 1..30 {
+            map.remove(&format!("k{i}"));
+        }
+        assert_eq!(
+            map.keys().collect::<Vec<_>>(),
+            (30..40).map(|i| format!("k{i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(map.get("k35").and_then(Node::as_str), Some("v"));
+    }
 }
