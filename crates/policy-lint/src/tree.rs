@@ -66,7 +66,7 @@ pub struct Key {
 /// An ordered object. Keys are unique: loaders keep the last of duplicated
 /// keys, as CloudFormation does, and report the duplicate separately.
 ///
-/// Objects with more than [`INDEXED_FROM`] keys also keep a name index, so
+/// Objects with more than 16 keys also keep a name index, so
 /// that building and reading a `Resources` section of 10,000 entries stays
 /// linear; small objects (almost all of them) stay a plain vector.
 #[derive(Clone, Default)]
