@@ -4,9 +4,10 @@
 //! Logs are one JSON object per line (what CloudWatch Logs Insights queries by field), with
 //! the fields of the enclosing spans: the runtime's `requestId`, and ours with the function,
 //! the API Gateway request id and the route. The level comes from `AWS_LAMBDA_LOG_LEVEL`
-//! (Lambda's advanced logging controls), default `INFO`. The SDK, hyper and rustls are capped
-//! at `WARN` whatever the level, because their debug output includes request bodies, which
-//! hold descriptions.
+//! (Lambda's advanced logging controls), default `INFO`, and applies to this crate only: every
+//! other crate is capped at `WARN` (the runtime at `INFO`) whatever the level, because the
+//! SDK's debug and trace output describes every request it signs (and, with
+//! `LOG_SIGNABLE_BODY`, its body), which would put user ids and descriptions in the logs.
 
 use std::future::Future;
 use std::time::Instant;
@@ -14,8 +15,10 @@ use std::time::Instant;
 use aws_config::{BehaviorVersion, SdkConfig};
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
 use tracing::Instrument as _;
+use tracing::Subscriber;
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
@@ -24,15 +27,10 @@ use crate::db::Table;
 use crate::functions::{CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV};
 use crate::user_pool::UserPool;
 
-/// Crates whose verbose logs may carry payloads.
-const QUIET_TARGETS: [&str; 6] = [
-    "aws_config",
-    "aws_smithy_runtime",
-    "aws_sdk_dynamodb",
-    "aws_sdk_cognitoidentityprovider",
-    "hyper",
-    "rustls",
-];
+/// Our own log target, the only one logged at the configured level.
+const OWN_TARGET: &str = "expense_lambda";
+/// The runtime's target: its per-invocation span (with the request id) is at `INFO`.
+const RUNTIME_TARGET: &str = "lambda_runtime";
 
 /// A required environment variable that is missing or invalid.
 #[derive(Debug, thiserror::Error)]
@@ -45,27 +43,33 @@ pub enum EnvInvalid {
     CursorKey(#[source] CursorKeyInvalid),
 }
 
-/// Installs the JSON log subscriber.
+/// Installs the JSON log subscriber, writing to stdout (which Lambda sends to CloudWatch).
 pub fn init_logging() {
     let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
         .ok()
         .and_then(|text| text.parse::<LevelFilter>().ok())
         .unwrap_or(LevelFilter::INFO);
-    let quiet = QUIET_TARGETS
-        .iter()
-        .map(|target| (*target, level.min(LevelFilter::WARN)));
-    let filter = Targets::new().with_default(level).with_targets(quiet);
+    log_subscriber(level, std::io::stdout).init();
+}
+
+/// The log subscriber at `level`, writing JSON lines to `writer`.
+pub fn log_subscriber<W>(level: LevelFilter, writer: W) -> impl Subscriber + Send + Sync + 'static
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter = Targets::new()
+        .with_default(level.min(LevelFilter::WARN))
+        .with_target(RUNTIME_TARGET, level.min(LevelFilter::INFO))
+        .with_target(OWN_TARGET, level);
     let format = tracing_subscriber::fmt::layer()
         .json()
         .flatten_event(true)
         .with_current_span(false)
         .with_span_list(true)
         .with_target(false)
-        .with_ansi(false);
-    tracing_subscriber::registry()
-        .with(filter)
-        .with(format)
-        .init();
+        .with_ansi(false)
+        .with_writer(writer);
+    tracing_subscriber::registry().with(filter).with(format)
 }
 
 /// The SDK config from the standard sources: on Lambda, the region and the role's credentials
@@ -111,29 +115,41 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// Runs `function`'s invocation loop with `handler`, in a span per request.
+/// Runs `function`'s invocation loop with `handler`, each request [`traced`].
 pub async fn serve<H, F>(function: &'static Function, handler: H) -> Result<(), lambda_http::Error>
 where
     H: Fn(Request) -> F,
     F: Future<Output = Response<Body>> + Send,
 {
     lambda_http::run(service_fn(|request: Request| {
-        let span = request_span(function, &request);
-        let response = handler(request);
-        async move {
-            let started = Instant::now();
-            let response = response.await;
-            let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            tracing::info!(
-                status = response.status().as_u16(),
-                duration_ms = millis,
-                "request completed"
-            );
-            Ok::<_, std::convert::Infallible>(response)
-        }
-        .instrument(span)
+        let response = traced(function, request, &handler);
+        async move { Ok::<_, std::convert::Infallible>(response.await) }
     }))
     .await
+}
+
+/// Runs `handler` on `request` inside the request's span (function, route, Lambda and API
+/// Gateway request ids), then logs the status and duration.
+pub fn traced<H, F>(
+    function: &'static Function,
+    request: Request,
+    handler: H,
+) -> impl Future<Output = Response<Body>> + Send
+where
+    H: FnOnce(Request) -> F,
+    F: Future<Output = Response<Body>> + Send,
+{
+    let span = request_span(function, &request);
+    let response = handler(request);
+    async move {
+        let started = Instant::now();
+        let response = response.await;
+        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let status = response.status().as_u16();
+        tracing::info!(status, duration_ms = millis, "request completed");
+        response
+    }
+    .instrument(span)
 }
 
 fn request_span(function: &Function, request: &Request) -> tracing::Span {

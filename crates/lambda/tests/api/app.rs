@@ -25,7 +25,9 @@ use expense_lambda::cursor::CursorKey;
 use expense_lambda::db::Table;
 use expense_lambda::functions::{self, Function, PARTITION_KEY, SORT_KEY};
 use expense_lambda::handlers::{create, delete, erase, export, get, list, update};
+use expense_lambda::runtime;
 use expense_lambda::user_pool::UserPool;
+use lambda_http::RequestExt as _;
 
 use crate::fixtures::{Event, Reply};
 use crate::recorder::Recorder;
@@ -106,20 +108,26 @@ impl App {
         }
     }
 
-    /// Runs `function`'s handler on `event`. Panics if it performed an undeclared action.
+    /// Runs `function`'s handler on `event` the way its binary does (in the request span),
+    /// with a fresh Lambda request id. Panics if it performed an undeclared action.
     pub(crate) async fn invoke(&self, function: &'static Function, event: Event) -> Reply {
-        let request = event.request();
+        let mut context = lambda_http::Context::default();
+        context.request_id = Ulid::new().to_string().to_lowercase();
+        let request = event.request().with_lambda_context(context);
         self.recorder.take();
-        let response = match function.bin {
-            "create-expense" => create::handle(&self.table, request).await,
-            "list-expenses" => list::handle(&self.table, &self.cursor_key, request).await,
-            "get-expense" => get::handle(&self.table, request).await,
-            "update-expense" => update::handle(&self.table, request).await,
-            "delete-expense" => delete::handle(&self.table, request).await,
-            "export-expenses" => export::handle(&self.table, request).await,
-            "erase-me" => erase::handle(&self.table, &self.pool, request).await,
-            other => panic!("no handler for function {other}"),
-        };
+        let response = runtime::traced(function, request, |request| async move {
+            match function.bin {
+                "create-expense" => create::handle(&self.table, request).await,
+                "list-expenses" => list::handle(&self.table, &self.cursor_key, request).await,
+                "get-expense" => get::handle(&self.table, request).await,
+                "update-expense" => update::handle(&self.table, request).await,
+                "delete-expense" => delete::handle(&self.table, request).await,
+                "export-expenses" => export::handle(&self.table, request).await,
+                "erase-me" => erase::handle(&self.table, &self.pool, request).await,
+                other => panic!("no handler for function {other}"),
+            }
+        })
+        .await;
         self.record(function);
         Reply(response)
     }

@@ -14,6 +14,7 @@ mod fixtures;
 mod idempotency;
 mod isolation;
 mod least_privilege;
+mod logs;
 mod pagination;
 mod recorder;
 mod servers;
@@ -57,6 +58,7 @@ fn all_trials() -> Vec<(&'static str, TrialFn)> {
         export::csv_export_parses_back,
         export::format_negotiation_and_limits,
         erase::erase_removes_every_item_and_the_user,
+        logs::logs_carry_request_ids_and_no_personal_data,
         least_privilege::create_expense,
         least_privilege::list_expenses,
         least_privilege::get_expense,
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
             .collect();
         return libtest_mimic::run(&args, listed).exit_code();
     }
+    logs::install();
     let (servers, services) = match start_servers() {
         Ok(started) => started,
         Err(message) => {

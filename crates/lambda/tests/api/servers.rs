@@ -32,7 +32,8 @@ impl Drop for Server {
 
 /// The repository root (two levels above this crate).
 pub(crate) fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// Starts DynamoDB Local from `.local-aws` (without waiting for it).
