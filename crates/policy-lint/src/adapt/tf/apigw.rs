@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use super::Cx;
 use super::source::{TfResource, blocks, first_block, follow};
 use crate::adapt::Lookup;
-use crate::model::{ApiMethod, ApiStage, Distribution, Kind, Observed, OriginAccess, State, ViewerPolicy};
+use crate::model::{
+    ApiMethod, ApiStage, Distribution, Kind, Observed, OriginAccess, State, ViewerPolicy,
+};
 use crate::tree::{Node, Value};
 
 const METHOD: &str = "aws_api_gateway_method";
@@ -39,18 +41,26 @@ impl Links {
             links.integrations.insert(method_key(cx, r), i);
         }
         for (i, r) in cx.of_type("aws_api_gateway_integration_response") {
-            links.responses.entry(method_key(cx, r)).or_default().push(i);
+            links
+                .responses
+                .entry(method_key(cx, r))
+                .or_default()
+                .push(i);
         }
         for (i, r) in cx.of_type("aws_api_gateway_method_settings") {
             let path = r.body.get("method_path").and_then(|p| cx.text(p));
             if path.as_deref() == Some("*/*") {
-                links.settings.insert(stage_key(cx, r, "rest_api_id", "stage_name"), i);
+                links
+                    .settings
+                    .insert(stage_key(cx, r, "rest_api_id", "stage_name"), i);
             }
         }
         for (_, plan) in cx.of_type("aws_api_gateway_usage_plan") {
             if throttles(cx, plan) {
                 for stage in blocks(&plan.body, "api_stages") {
-                    links.planned.insert(stage_key_of(cx, stage, "api_id", "stage"));
+                    links
+                        .planned
+                        .insert(stage_key_of(cx, stage, "api_id", "stage"));
                 }
             }
         }
@@ -93,7 +103,10 @@ fn stage_key(cx: &Cx<'_, '_>, r: &TfResource<'_>, api: &str, stage: &str) -> (St
 fn stage_key_of(cx: &Cx<'_, '_>, body: &Node, api: &str, stage: &str) -> (String, String) {
     let node = body.get(stage);
     let name = match cx.link(node, STAGE) {
-        Some(i) => cx.source.resources[i].body.get("stage_name").and_then(|n| cx.text(n)),
+        Some(i) => cx.source.resources[i]
+            .body
+            .get("stage_name")
+            .and_then(|n| cx.text(n)),
         None => node.and_then(|n| cx.text(n)),
     };
     (key(cx, body.get(api)), name.unwrap_or_default())
@@ -116,16 +129,25 @@ fn throttles(cx: &Cx<'_, '_>, plan: &TfResource<'_>) -> bool {
 pub(super) fn method(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     let reader = cx.reader(r);
     let authorizer_node = r.body.get("authorizer_id");
-    let authorizer_type = cx.link(authorizer_node, "aws_api_gateway_authorizer").map(|i| {
-        let authorizer = &cx.source.resources[i];
-        // The aws provider's default authorizer type.
-        authorizer.body.get("type").and_then(|t| cx.text(t)).unwrap_or_else(|| "TOKEN".to_owned())
-    });
+    let authorizer_type = cx
+        .link(authorizer_node, "aws_api_gateway_authorizer")
+        .map(|i| {
+            let authorizer = &cx.source.resources[i];
+            // The aws provider's default authorizer type.
+            authorizer
+                .body
+                .get("type")
+                .and_then(|t| cx.text(t))
+                .unwrap_or_else(|| "TOKEN".to_owned())
+        });
     Kind::ApiMethod(Box::new(ApiMethod {
         http_method: reader.string(&r.body, &["http_method"], &r.address),
         authorization: reader
             .string(&r.body, &["authorization"], &r.address)
-            .or_default("NONE".to_owned(), "API Gateway methods need no authorization by default"),
+            .or_default(
+                "NONE".to_owned(),
+                "API Gateway methods need no authorization by default",
+            ),
         authorizer: authorizer_node.map(|n| cx.lookup.sym(n)),
         authorizer_type,
         api_key_required: reader
@@ -143,32 +165,57 @@ fn is_cors_preflight(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> bool {
     if key.2 != "OPTIONS" {
         return false;
     }
-    let integration = cx.api.integrations.get(&key).map(|&i| &cx.source.resources[i]);
+    let integration = cx
+        .api
+        .integrations
+        .get(&key)
+        .map(|&i| &cx.source.resources[i]);
     let mock = integration
         .and_then(|i| i.body.get("type"))
         .and_then(|t| cx.text(t))
         .is_some_and(|t| t.eq_ignore_ascii_case("MOCK"));
-    let responses = cx.api.responses.get(&key).map(Vec::as_slice).unwrap_or_default();
-    mock && responses.iter().any(|&i| is_cors_response(cx, &cx.source.resources[i]))
+    let responses = cx
+        .api
+        .responses
+        .get(&key)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    mock && responses
+        .iter()
+        .any(|&i| is_cors_response(cx, &cx.source.resources[i]))
 }
 
 fn is_cors_response(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> bool {
     let status = r.body.get("status_code");
     let status = match cx.link(status, "aws_api_gateway_method_response") {
-        Some(i) => cx.source.resources[i].body.get("status_code").and_then(|s| cx.text(s)),
+        Some(i) => cx.source.resources[i]
+            .body
+            .get("status_code")
+            .and_then(|s| cx.text(s)),
         None => status.and_then(|s| cx.text(s)),
     };
-    let params = r.body.get("response_parameters").map(|p| cx.lookup.expand(p));
-    let headers = params.as_ref().and_then(Node::as_object).is_some_and(|map| {
-        map.keys().any(|k| k.to_ascii_lowercase().contains("access-control-allow-"))
-    });
+    let params = r
+        .body
+        .get("response_parameters")
+        .map(|p| cx.lookup.expand(p));
+    let headers = params
+        .as_ref()
+        .and_then(Node::as_object)
+        .is_some_and(|map| {
+            map.keys()
+                .any(|k| k.to_ascii_lowercase().contains("access-control-allow-"))
+        });
     matches!(status.as_deref(), Some("200" | "204")) && headers
 }
 
 pub(super) fn stage(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     let reader = cx.reader(r);
     let stage = stage_key(cx, r, "rest_api_id", "stage_name");
-    let settings = cx.api.settings.get(&stage).map(|&i| &cx.source.resources[i]);
+    let settings = cx
+        .api
+        .settings
+        .get(&stage)
+        .map(|&i| &cx.source.resources[i]);
     let block = settings.and_then(|s| follow(&s.body, &["settings"], &s.address).map(|b| (s, b)));
     let absent = |leaf: &str| format!("aws_api_gateway_method_settings.settings.{leaf}");
     let limit = |leaf: &str| match &block {
@@ -187,7 +234,10 @@ pub(super) fn stage(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
         ),
         None => {
             let path = format!("{}.access_log_settings", r.address);
-            (Observed::absent(path.clone(), r.loc), Observed::absent(path, r.loc))
+            (
+                Observed::absent(path.clone(), r.loc),
+                Observed::absent(path, r.loc),
+            )
         }
     };
     Kind::ApiStage(Box::new(ApiStage {
@@ -213,13 +263,22 @@ pub(super) fn distribution(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     let reader = cx.reader(r);
     let policy = |block: Option<(&Node, String)>, name: &str| match block {
         Some((node, path)) => reader.string(node, &["viewer_protocol_policy"], &path),
-        None => Observed::absent(format!("{}.{name}.viewer_protocol_policy", r.address), r.loc),
+        None => Observed::absent(
+            format!("{}.{name}.viewer_protocol_policy", r.address),
+            r.loc,
+        ),
     };
     let mut viewer_policies = vec![ViewerPolicy {
         behavior: "DefaultCacheBehavior".to_owned(),
-        policy: policy(first_block(&r.body, "default_cache_behavior", &r.address), "default_cache_behavior"),
+        policy: policy(
+            first_block(&r.body, "default_cache_behavior", &r.address),
+            "default_cache_behavior",
+        ),
     }];
-    for (i, b) in blocks(&r.body, "ordered_cache_behavior").into_iter().enumerate() {
+    for (i, b) in blocks(&r.body, "ordered_cache_behavior")
+        .into_iter()
+        .enumerate()
+    {
         let path = format!("{}.ordered_cache_behavior[{i}]", r.address);
         viewer_policies.push(ViewerPolicy {
             behavior: format!("CacheBehaviors[{i}]"),
@@ -229,7 +288,12 @@ pub(super) fn distribution(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     let certificate = first_block(&r.body, "viewer_certificate", &r.address);
     let uses_default_certificate = match &certificate {
         None => true,
-        Some((c, path)) => reader.bool(c, &["cloudfront_default_certificate"], path).value() == Some(&true),
+        Some((c, path)) => {
+            reader
+                .bool(c, &["cloudfront_default_certificate"], path)
+                .value()
+                == Some(&true)
+        }
     };
     let minimum_protocol = match &certificate {
         Some((c, path)) => reader.string(c, &["minimum_protocol_version"], path),
@@ -239,12 +303,18 @@ pub(super) fn distribution(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
         viewer_policies,
         minimum_protocol,
         uses_default_certificate,
-        origins: blocks(&r.body, "origin").into_iter().map(|o| origin_access(cx, o)).collect(),
+        origins: blocks(&r.body, "origin")
+            .into_iter()
+            .map(|o| origin_access(cx, o))
+            .collect(),
     }))
 }
 
 fn origin_access(cx: &Cx<'_, '_>, origin: &Node) -> (String, OriginAccess) {
-    let id = origin.get("origin_id").and_then(|n| cx.text(n)).unwrap_or_default();
+    let id = origin
+        .get("origin_id")
+        .and_then(|n| cx.text(n))
+        .unwrap_or_default();
     let set = |n: &Node| !matches!(&n.value, Value::String(s) if s.is_empty());
     let access = if origin.get("origin_access_control_id").is_some_and(set) {
         OriginAccess::Oac

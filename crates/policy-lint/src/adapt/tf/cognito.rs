@@ -12,13 +12,18 @@ pub(super) fn user_pool(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     let reader = cx.reader(r);
     let policy = first_block(&r.body, "password_policy", &r.address);
     let flag = |name: &str| match &policy {
-        Some((block, path)) => reader.bool(block, &[name], path).or_default(false, PARTIAL_POLICY),
+        Some((block, path)) => reader
+            .bool(block, &[name], path)
+            .or_default(false, PARTIAL_POLICY),
         None => Observed::absent(format!("{}.password_policy.{name}", r.address), r.loc)
             .or_default(true, POOL_DEFAULT),
     };
     let min_length = match &policy {
         Some((block, path)) => reader.int(block, &["minimum_length"], path),
-        None => Observed::absent(format!("{}.password_policy.minimum_length", r.address), r.loc),
+        None => Observed::absent(
+            format!("{}.password_policy.minimum_length", r.address),
+            r.loc,
+        ),
     };
     Kind::UserPool(Box::new(UserPool {
         auto_verified: reader.strings(&r.body, &["auto_verified_attributes"], &r.address),
@@ -46,7 +51,10 @@ fn enabled_mfas(reader: &Reader<'_>, r: &TfResource<'_>) -> Observed<Vec<String>
             loc.get_or_insert(block.loc);
         }
     }
-    for (key, method) in [("sms_configuration", "SMS_MFA"), ("email_mfa_configuration", "EMAIL_OTP")] {
+    for (key, method) in [
+        ("sms_configuration", "SMS_MFA"),
+        ("email_mfa_configuration", "EMAIL_OTP"),
+    ] {
         if let Some(block) = blocks(&r.body, key).first() {
             out.push(method.to_owned());
             loc.get_or_insert(block.loc);
@@ -74,7 +82,12 @@ pub(super) fn user_pool_client(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
     Kind::UserPoolClient(Box::new(UserPoolClient {
         access_token_minutes: minutes("access_token_validity", "access_token", "hours", 60),
         id_token_minutes: minutes("id_token_validity", "id_token", "hours", 60),
-        refresh_token_minutes: minutes("refresh_token_validity", "refresh_token", "days", 30 * 24 * 60),
+        refresh_token_minutes: minutes(
+            "refresh_token_validity",
+            "refresh_token",
+            "days",
+            30 * 24 * 60,
+        ),
         generate_secret: reader
             .bool(&r.body, &["generate_secret"], &r.address)
             .or_default(false, "Cognito creates clients without a secret by default"),

@@ -36,7 +36,9 @@ pub(super) fn function(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
 }
 
 pub(super) fn log_group(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
-    let mut days = cx.reader(r).int(&r.body, &["retention_in_days"], &r.address);
+    let mut days = cx
+        .reader(r)
+        .int(&r.body, &["retention_in_days"], &r.address);
     // Terraform writes "never expire" as 0; it is the same as leaving the
     // retention out, and the rule should say so.
     if days.state == State::Set(0) {
@@ -56,7 +58,10 @@ pub(super) fn kms_key(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) ->
             .or_default(false, "KMS keys do not rotate unless rotation is turned on"),
         spec: reader
             .string(&r.body, &["customer_master_key_spec"], &r.address)
-            .or_default("SYMMETRIC_DEFAULT".to_owned(), "KMS creates symmetric keys by default"),
+            .or_default(
+                "SYMMETRIC_DEFAULT".to_owned(),
+                "KMS creates symmetric keys by default",
+            ),
     }))
 }
 
@@ -90,15 +95,21 @@ pub(super) fn alarm(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
         .get("dimensions")
         .map(|d| cx.lookup.expand(d))
         .and_then(|d| {
-            d.as_object()
-                .map(|map| map.iter().map(|(k, v)| (k.name.clone(), cx.lookup.sym(v))).collect())
+            d.as_object().map(|map| {
+                map.iter()
+                    .map(|(k, v)| (k.name.clone(), cx.lookup.sym(v)))
+                    .collect()
+            })
         })
         .unwrap_or_default();
-    let has_actions = r.body.get("alarm_actions").is_some_and(|a| match &cx.lookup.expand(a).value {
-        Value::Array(items) => !items.is_empty(),
-        Value::Null => false,
-        _ => true,
-    });
+    let has_actions =
+        r.body
+            .get("alarm_actions")
+            .is_some_and(|a| match &cx.lookup.expand(a).value {
+                Value::Array(items) => !items.is_empty(),
+                Value::Null => false,
+                _ => true,
+            });
     Kind::Alarm(Box::new(Alarm {
         namespace: text("namespace"),
         metric: text("metric_name"),

@@ -183,7 +183,8 @@ impl<'s> Parser<'s> {
         if self.peek() == Some(b'-') {
             self.i += 1;
         }
-        while matches!(self.peek(), Some(c) if c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E') {
+        while matches!(self.peek(), Some(c) if c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E')
+        {
             self.i += 1;
         }
         let text = &self.s[start..self.i];
@@ -192,7 +193,8 @@ impl<'s> Parser<'s> {
 
     fn ident(&mut self) -> Option<&'s str> {
         let start = self.i;
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
             self.i += 1;
         }
         (self.i > start).then(|| &self.s[start..self.i])
@@ -233,7 +235,10 @@ impl<'s> Parser<'s> {
             while matches!(self.peek(), Some(c) if c.is_ascii_digit()) {
                 self.i += 1;
             }
-            return self.s[start..self.i].parse().ok().map(|n| Step::Index(Index::Number(n)));
+            return self.s[start..self.i]
+                .parse()
+                .ok()
+                .map(|n| Step::Index(Index::Number(n)));
         }
         self.ident().map(Step::Attr)
     }
@@ -404,7 +409,10 @@ mod tests {
         let Expr::Object(items) = &args[0] else {
             panic!("not an object");
         };
-        assert_eq!(items[0], ("Version".to_owned(), Expr::Str("2012-10-17".into())));
+        assert_eq!(
+            items[0],
+            ("Version".to_owned(), Expr::Str("2012-10-17".into()))
+        );
         let Expr::Tuple(statements) = &items[1].1 else {
             panic!("not a tuple");
         };
@@ -423,8 +431,14 @@ mod tests {
 
     #[test]
     fn operators_and_conditionals_are_other() {
-        assert_eq!(parse("var.a == \"x\" ? 1 : 2"), Expr::Other("var.a == \"x\" ? 1 : 2"));
-        assert_eq!(parse("[for s in var.l : s]"), Expr::Other("[for s in var.l : s]"));
+        assert_eq!(
+            parse("var.a == \"x\" ? 1 : 2"),
+            Expr::Other("var.a == \"x\" ? 1 : 2")
+        );
+        assert_eq!(
+            parse("[for s in var.l : s]"),
+            Expr::Other("[for s in var.l : s]")
+        );
         let Expr::Object(items) = parse("{a = var.x ? \"*\" : \"b\", c = \"\\u00e9\\n\"}") else {
             panic!("not an object");
         };

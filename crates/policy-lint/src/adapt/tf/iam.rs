@@ -47,9 +47,16 @@ impl Links {
                 links.attach(cx, r, &role);
             }
             let policy = cx.link(r.body.get("policy_arn"), POLICY);
-            for principal in list(cx, r.body.get("users")).iter().chain(&list(cx, r.body.get("groups"))) {
+            for principal in list(cx, r.body.get("users"))
+                .iter()
+                .chain(&list(cx, r.body.get("groups")))
+            {
                 if let Some(p) = policy {
-                    links.attached.entry(p).or_default().push(cx.lookup.sym(principal));
+                    links
+                        .attached
+                        .entry(p)
+                        .or_default()
+                        .push(cx.lookup.sym(principal));
                 }
             }
         }
@@ -58,10 +65,18 @@ impl Links {
 
     fn attach(&mut self, cx: &Cx<'_, '_>, attachment: &TfResource<'_>, role: &Node) {
         match cx.link(attachment.body.get("policy_arn"), POLICY) {
-            Some(policy) => self.attached.entry(policy).or_default().push(cx.target(role, ROLE)),
+            Some(policy) => self
+                .attached
+                .entry(policy)
+                .or_default()
+                .push(cx.target(role, ROLE)),
             None => {
                 if let Some(role) = cx.link(Some(role), ROLE) {
-                    let arn = cx.reader(attachment).sym(&attachment.body, &["policy_arn"], &attachment.address);
+                    let arn = cx.reader(attachment).sym(
+                        &attachment.body,
+                        &["policy_arn"],
+                        &attachment.address,
+                    );
                     self.managed.entry(role).or_default().push(arn);
                 }
             }
@@ -72,7 +87,10 @@ impl Links {
 /// The items of a list argument.
 fn list(cx: &Cx<'_, '_>, node: Option<&Node>) -> Vec<Node> {
     match node.map(|n| cx.lookup.expand(n)) {
-        Some(Node { value: Value::Array(items), .. }) => items,
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items,
         Some(other) => vec![other],
         None => Vec::new(),
     }
@@ -83,14 +101,28 @@ pub(super) fn role(cx: &Cx<'_, '_>, i: usize, model: &mut Model) -> Kind {
     let me = || vec![Sym::reference(r.address.clone(), None)];
     let mut trusted_services = Vec::new();
     if let Some(node) = r.body.get("assume_role_policy") {
-        let doc = push(cx, model, r, Use::on(PolicyKind::Trust, me(), None), node, "assume_role_policy");
+        let doc = push(
+            cx,
+            model,
+            r,
+            Use::on(PolicyKind::Trust, me(), None),
+            node,
+            "assume_role_policy",
+        );
         trusted_services = services(cx, &doc);
     }
     for (n, block) in blocks(&r.body, "inline_policy").into_iter().enumerate() {
         let name = block.get("name").map(|n| cx.lookup.sym(n).to_string());
         if let Some(node) = block.get("policy") {
             let path = format!("inline_policy[{n}].policy");
-            push(cx, model, r, Use::on(PolicyKind::Identity, me(), name), node, &path);
+            push(
+                cx,
+                model,
+                r,
+                Use::on(PolicyKind::Identity, me(), name),
+                node,
+                &path,
+            );
         }
     }
     let mut managed_policies = managed_arns(cx, r);
@@ -128,7 +160,10 @@ fn services(cx: &Cx<'_, '_>, doc: &Node) -> Vec<String> {
     let mut out = Vec::new();
     for statement in statements {
         let denies = statement.get("Effect").and_then(|e| cx.text(e)).as_deref() == Some("Deny");
-        let Some(service) = statement.pointer(&["Principal", "Service"]).filter(|_| !denies) else {
+        let Some(service) = statement
+            .pointer(&["Principal", "Service"])
+            .filter(|_| !denies)
+        else {
             continue;
         };
         match &cx.lookup.expand(service).value {
@@ -144,16 +179,35 @@ pub(super) fn managed_policy(cx: &Cx<'_, '_>, i: usize, model: &mut Model) -> Ki
     let attached = cx.iam.attached.get(&i).cloned().unwrap_or_default();
     let name = r.body.get("name").map(|n| cx.lookup.sym(n).to_string());
     if let Some(node) = r.body.get("policy") {
-        push(cx, model, r, Use::on(PolicyKind::Identity, attached, name), node, "policy");
+        push(
+            cx,
+            model,
+            r,
+            Use::on(PolicyKind::Identity, attached, name),
+            node,
+            "policy",
+        );
     }
     Kind::ManagedPolicy
 }
 
 /// The document written inline in the resource it protects.
-pub(super) fn inline_resource_policy(cx: &Cx<'_, '_>, r: &TfResource<'_>, arg: &str, model: &mut Model) {
+pub(super) fn inline_resource_policy(
+    cx: &Cx<'_, '_>,
+    r: &TfResource<'_>,
+    arg: &str,
+    model: &mut Model,
+) {
     if let Some(node) = r.body.get(arg) {
         let me = vec![Sym::reference(r.address.clone(), None)];
-        push(cx, model, r, Use::on(PolicyKind::Resource, me, None), node, arg);
+        push(
+            cx,
+            model,
+            r,
+            Use::on(PolicyKind::Resource, me, None),
+            node,
+            arg,
+        );
     }
 }
 
@@ -167,12 +221,23 @@ pub(super) fn resource_policies(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut
         "aws_sns_topic_policy" => (PolicyKind::Resource, "arn", "aws_sns_topic"),
         "aws_sqs_queue_policy" => (PolicyKind::Resource, "queue_url", "aws_sqs_queue"),
         "aws_kms_key_policy" => (PolicyKind::Resource, "key_id", "aws_kms_key"),
-        "aws_dynamodb_resource_policy" => (PolicyKind::Resource, "resource_arn", "aws_dynamodb_table"),
-        "aws_secretsmanager_secret_policy" => (PolicyKind::Resource, "secret_arn", "aws_secretsmanager_secret"),
+        "aws_dynamodb_resource_policy" => {
+            (PolicyKind::Resource, "resource_arn", "aws_dynamodb_table")
+        }
+        "aws_secretsmanager_secret_policy" => (
+            PolicyKind::Resource,
+            "secret_arn",
+            "aws_secretsmanager_secret",
+        ),
         "aws_lambda_permission" => return lambda_permission(cx, r, model),
         _ => return,
     };
-    let attached = r.body.get(target).map(|n| cx.target(n, ty)).into_iter().collect();
+    let attached = r
+        .body
+        .get(target)
+        .map(|n| cx.target(n, ty))
+        .into_iter()
+        .collect();
     let name = r.body.get("name").map(|n| cx.lookup.sym(n).to_string());
     if let Some(node) = r.body.get("policy") {
         push(cx, model, r, Use::on(kind, attached, name), node, "policy");
@@ -183,7 +248,10 @@ pub(super) fn resource_policies(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut
 fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
     let loc = r.loc;
     let body = &r.body;
-    let principal = body.get("principal").cloned().unwrap_or_else(|| Node::string("*", loc));
+    let principal = body
+        .get("principal")
+        .cloned()
+        .unwrap_or_else(|| Node::string("*", loc));
     let principal_key = match cx.text(&principal) {
         Some(p) if p.ends_with(".amazonaws.com") => "Service",
         _ => "AWS",
@@ -199,7 +267,11 @@ fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
         ("source_arn", "ArnLike", "aws:SourceArn"),
         ("source_account", "StringEquals", "aws:SourceAccount"),
         ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
-        ("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"),
+        (
+            "function_url_auth_type",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
     ] {
         if let Some(value) = body.get(arg) {
             tests.push((test, key, value.clone()));
@@ -209,7 +281,13 @@ fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
         statement.push(("Condition", conditions(tests, loc)));
     }
     let statements = Node::new(Value::Array(vec![object(statement, loc)]), loc);
-    let doc = object([("Version", Node::string("2012-10-17", loc)), ("Statement", statements)], loc);
+    let doc = object(
+        [
+            ("Version", Node::string("2012-10-17", loc)),
+            ("Statement", statements),
+        ],
+        loc,
+    );
     let attached = body
         .get("function_name")
         .map(|n| cx.target(n, "aws_lambda_function"))
@@ -233,9 +311,25 @@ fn conditions(tests: Vec<(&str, &str, Node)>, loc: Loc) -> Node {
     let mut map = Map::new();
     for (test, key, value) in tests {
         let at = value.loc;
-        let mut inner = map.get(test).and_then(Node::as_object).cloned().unwrap_or_default();
-        inner.insert(Key { name: key.to_owned(), loc: at }, value);
-        map.insert(Key { name: test.to_owned(), loc: at }, Node::new(Value::Object(inner), at));
+        let mut inner = map
+            .get(test)
+            .and_then(Node::as_object)
+            .cloned()
+            .unwrap_or_default();
+        inner.insert(
+            Key {
+                name: key.to_owned(),
+                loc: at,
+            },
+            value,
+        );
+        map.insert(
+            Key {
+                name: test.to_owned(),
+                loc: at,
+            },
+            Node::new(Value::Object(inner), at),
+        );
     }
     Node::new(Value::Object(map), loc)
 }
@@ -249,12 +343,23 @@ struct Use {
 
 impl Use {
     fn on(kind: PolicyKind, attached_to: Vec<Sym>, name: Option<String>) -> Self {
-        Self { kind, attached_to, name }
+        Self {
+            kind,
+            attached_to,
+            name,
+        }
     }
 }
 
 /// Reads the document in `node` and records it; returns the document.
-fn push(cx: &Cx<'_, '_>, model: &mut Model, r: &TfResource<'_>, used: Use, node: &Node, arg: &str) -> Node {
+fn push(
+    cx: &Cx<'_, '_>,
+    model: &mut Model,
+    r: &TfResource<'_>,
+    used: Use,
+    node: &Node,
+    arg: &str,
+) -> Node {
     let path = format!("{}.{arg}", r.address);
     let document = match policy_doc::document(cx, node) {
         Doc::Known(doc) => doc,

@@ -59,10 +59,18 @@ impl Index {
         let mut index = Self::default();
         for (i, r) in source.resources.iter().enumerate() {
             index.by_address.insert(r.address.clone(), i);
-            let name_arg = NAME_ARGS.iter().find(|(ty, _)| *ty == r.ty).map(|(_, arg)| *arg);
-            let name = name_arg.and_then(|arg| r.body.get(arg)).map(|n| lookup.sym(n));
+            let name_arg = NAME_ARGS
+                .iter()
+                .find(|(ty, _)| *ty == r.ty)
+                .map(|(_, arg)| *arg);
+            let name = name_arg
+                .and_then(|arg| r.body.get(arg))
+                .map(|n| lookup.sym(n));
             if let Some(name) = name.as_ref().and_then(Sym::as_literal) {
-                index.names.entry((r.ty.to_owned(), name.to_owned())).or_insert(i);
+                index
+                    .names
+                    .entry((r.ty.to_owned(), name.to_owned()))
+                    .or_insert(i);
             }
         }
         for (i, r) in source.resources.iter().enumerate() {
@@ -70,8 +78,14 @@ impl Index {
                 continue;
             }
             let bucket = r.body.get("bucket");
-            if let Some(owner) = bucket.and_then(|b| index.resolve(source, lookup, b, "aws_s3_bucket")) {
-                index.parts.entry((owner, r.ty.to_owned())).or_default().push(i);
+            if let Some(owner) =
+                bucket.and_then(|b| index.resolve(source, lookup, b, "aws_s3_bucket"))
+            {
+                index
+                    .parts
+                    .entry((owner, r.ty.to_owned()))
+                    .or_default()
+                    .push(i);
             }
         }
         index
@@ -92,15 +106,18 @@ impl Index {
         });
         by_ref.or_else(|| {
             let literal = sym.as_literal()?;
-            name_candidates(literal).find_map(|n| self.names.get(&(ty.to_owned(), n.to_owned())).copied())
+            name_candidates(literal)
+                .find_map(|n| self.names.get(&(ty.to_owned(), n.to_owned())).copied())
         })
     }
 
     /// The parts of type `ty` that belong to the resource at `owner`.
     pub(crate) fn parts(&self, owner: usize, ty: &str) -> &[usize] {
-        self.parts.get(&(owner, ty.to_owned())).map(Vec::as_slice).unwrap_or_default()
+        self.parts
+            .get(&(owner, ty.to_owned()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
-
 }
 
 /// A name as written, and the last segment of an ARN or URL holding it

@@ -80,7 +80,13 @@ impl<'a> TfLookup<'a> {
             Expr::Object(items) => {
                 let mut map = Map::new();
                 for (key, e) in items {
-                    map.insert(Key { name: key.clone(), loc }, self.eval(e, loc));
+                    map.insert(
+                        Key {
+                            name: key.clone(),
+                            loc,
+                        },
+                        self.eval(e, loc),
+                    );
                 }
                 Value::Object(map)
             }
@@ -163,12 +169,16 @@ impl<'a> TfLookup<'a> {
         }
         let text = expr::render(steps);
         match root(steps) {
-            Some("data") => self.data_reference(steps).ok_or_else(|| format!("`{text}` is incomplete")),
+            Some("data") => self
+                .data_reference(steps)
+                .ok_or_else(|| format!("`{text}` is incomplete")),
             Some("count" | "each") => Err(format!("`{text}` differs from instance to instance")),
             Some("self") => Err(format!("`{text}` is known only to a provisioner")),
             Some("path" | "terraform") => Err(format!("`{text}` depends on where Terraform runs")),
             Some("module") => Err(format!("`{text}` is an output of a module not read here")),
-            Some(ty) if ty.contains('_') => resource_reference(steps).ok_or_else(|| format!("`{text}` is incomplete")),
+            Some(ty) if ty.contains('_') => {
+                resource_reference(steps).ok_or_else(|| format!("`{text}` is incomplete"))
+            }
             _ => Err(format!("`{text}` is not a reference the linter knows")),
         }
     }
@@ -267,7 +277,10 @@ fn resource_reference(steps: &[Step<'_>]) -> Option<Sym> {
         .skip_while(|s| matches!(s, Step::Index(_) | Step::Splat))
         .cloned()
         .collect();
-    Some(Sym::reference(format!("{ty}.{name}"), attribute(&rest).as_deref()))
+    Some(Sym::reference(
+        format!("{ty}.{name}"),
+        attribute(&rest).as_deref(),
+    ))
 }
 
 fn attribute(steps: &[Step<'_>]) -> Option<String> {
@@ -291,7 +304,10 @@ fn index(node: &Node, steps: &[Step<'_>], loc: Loc) -> Node {
             Some(n) => current = n,
             None => {
                 let what = expr::render(std::slice::from_ref(step));
-                return unknown(&format!("the value has no `{}`", what.trim_start_matches('.')), loc);
+                return unknown(
+                    &format!("the value has no `{}`", what.trim_start_matches('.')),
+                    loc,
+                );
             }
         }
     }
@@ -361,7 +377,9 @@ impl Lookup for TfLookup<'_> {
             Value::Bool(b) => Sym::text(b.to_string()),
             Value::Unknown(reason) => Sym::unknown(reason.clone()),
             Value::Null => Sym::unknown("the value is null"),
-            Value::Array(_) | Value::Object(_) => Sym::unknown("a list or map where a string belongs"),
+            Value::Array(_) | Value::Object(_) => {
+                Sym::unknown("a list or map where a string belongs")
+            }
         }
     }
 
@@ -418,7 +436,10 @@ mod tests {
             let sym = l.sym(&s(
                 "arn:${data.aws_partition.p.partition}:s3:::${local.prefix}-${aws_s3_bucket.b.id}/*",
             ));
-            assert_eq!(sym.to_string(), "arn:${AWS::Partition}:s3:::app-prod-${aws_s3_bucket.b.id}/*");
+            assert_eq!(
+                sym.to_string(),
+                "arn:${AWS::Partition}:s3:::app-prod-${aws_s3_bucket.b.id}/*"
+            );
             assert_eq!(
                 l.sym(&s("${aws_s3_bucket.b[count.index].arn}")),
                 Sym::reference("aws_s3_bucket.b", Some("arn"))
@@ -431,9 +452,15 @@ mod tests {
                 l.sym(&s("${data.aws_iam_policy_document.p.json}")),
                 Sym::reference("data.aws_iam_policy_document.p", Some("json"))
             );
-            assert_eq!(l.sym(&s("${var.free}")).unknown_reason(), Some("variable `free` has no default"));
+            assert_eq!(
+                l.sym(&s("${var.free}")).unknown_reason(),
+                Some("variable `free` has no default")
+            );
             assert_eq!(l.sym(&s("${local.loop}")).unknown_reason(), Some(TOO_DEEP));
-            assert_eq!(l.sym(&s("$${aws:username}")).as_literal(), Some("${aws:username}"));
+            assert_eq!(
+                l.sym(&s("$${aws:username}")).as_literal(),
+                Some("${aws:username}")
+            );
         });
     }
 
@@ -462,8 +489,14 @@ mod tests {
                 reason(l.value(&s("${var.days > 1 ? 1 : 2}"))),
                 "`var.days > 1 ? 1 : 2` is not evaluated"
             );
-            assert_eq!(reason(l.value(&s("${lower(\"A\")}"))), "the function `lower` is not evaluated");
-            assert_eq!(reason(l.value(&s("${each.key}"))), "`each.key` differs from instance to instance");
+            assert_eq!(
+                reason(l.value(&s("${lower(\"A\")}"))),
+                "the function `lower` is not evaluated"
+            );
+            assert_eq!(
+                reason(l.value(&s("${each.key}"))),
+                "`each.key` differs from instance to instance"
+            );
         });
     }
 }

@@ -157,19 +157,31 @@ impl<'s, 'a> Cx<'s, 'a> {
 
     /// A value's literal text, when it has one.
     pub(crate) fn text(&self, node: &Node) -> Option<String> {
-        crate::adapt::Lookup::sym(self.lookup, node).as_literal().map(str::to_owned)
+        crate::adapt::Lookup::sym(self.lookup, node)
+            .as_literal()
+            .map(str::to_owned)
     }
 
     /// The first part of type `ty` of the resource at `owner`.
     pub(crate) fn part(&self, owner: usize, ty: &str) -> Option<&'s TfResource<'a>> {
-        self.index.parts(owner, ty).first().map(|&i| &self.source.resources[i])
+        self.index
+            .parts(owner, ty)
+            .first()
+            .map(|&i| &self.source.resources[i])
     }
 
     /// Resources of one type, with their positions.
-    pub(crate) fn of_type<'t>(&self, ty: &'t str) -> impl Iterator<Item = (usize, &'s TfResource<'a>)> + 't
+    pub(crate) fn of_type<'t>(
+        &self,
+        ty: &'t str,
+    ) -> impl Iterator<Item = (usize, &'s TfResource<'a>)> + 't
     where
         's: 't,
     {
-        self.source.resources.iter().enumerate().filter(move |(_, r)| r.ty == ty)
+        self.source
+            .resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.ty == ty)
     }
 }

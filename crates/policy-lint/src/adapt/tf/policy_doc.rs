@@ -57,7 +57,13 @@ fn from_expression(cx: &Cx<'_, '_>, e: &Expr<'_>, node: &Node, depth: usize) -> 
         }
     }
     let sym = cx.lookup.sym(node);
-    if let [Part::Ref { target, attribute: Some(attr) }] = sym.parts() {
+    if let [
+        Part::Ref {
+            target,
+            attribute: Some(attr),
+        },
+    ] = sym.parts()
+    {
         if target.contains("data.") && (attr == "json" || attr == "minified_json") {
             return data_document(cx, target, depth);
         }
@@ -103,7 +109,9 @@ fn build(cx: &Cx<'_, '_>, data: &TfResource<'_>, depth: usize) -> Doc {
     for source in documents(cx, body, "source_policy_documents", "source_json") {
         match document_at(cx, &source, depth + 1) {
             Doc::Known(doc) => statements.extend(statements_of(&doc)),
-            Doc::Unknown(reason) => return Doc::Unknown(format!("a source document is unknown: {reason}")),
+            Doc::Unknown(reason) => {
+                return Doc::Unknown(format!("a source document is unknown: {reason}"));
+            }
             invalid @ Doc::Invalid(_) => return invalid,
         }
     }
@@ -112,13 +120,20 @@ fn build(cx: &Cx<'_, '_>, data: &TfResource<'_>, depth: usize) -> Doc {
     }
     for over in documents(cx, body, "override_policy_documents", "override_json") {
         match document_at(cx, &over, depth + 1) {
-            Doc::Known(doc) => statements_of(&doc).into_iter().for_each(|s| merge_by_sid(&mut statements, s)),
-            Doc::Unknown(reason) => return Doc::Unknown(format!("an override document is unknown: {reason}")),
+            Doc::Known(doc) => statements_of(&doc)
+                .into_iter()
+                .for_each(|s| merge_by_sid(&mut statements, s)),
+            Doc::Unknown(reason) => {
+                return Doc::Unknown(format!("an override document is unknown: {reason}"));
+            }
             invalid @ Doc::Invalid(_) => return invalid,
         }
     }
     let loc = data.loc;
-    let version = body.get("version").cloned().unwrap_or_else(|| Node::string("2012-10-17", loc));
+    let version = body
+        .get("version")
+        .cloned()
+        .unwrap_or_else(|| Node::string("2012-10-17", loc));
     let mut entries = vec![("Version", version)];
     entries.extend(body.get("policy_id").map(|id| ("Id", id.clone())));
     entries.push(("Statement", Node::new(Value::Array(statements), loc)));
@@ -148,9 +163,17 @@ fn statements_of(doc: &Node) -> Vec<Node> {
 
 /// Adds a statement; one with the `Sid` of an earlier one replaces it.
 fn merge_by_sid(statements: &mut Vec<Node>, statement: Node) {
-    let sid = |s: &Node| s.get("Sid").and_then(Node::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    let sid = |s: &Node| {
+        s.get("Sid")
+            .and_then(Node::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let new_sid = sid(&statement);
-    match statements.iter_mut().find(|s| new_sid.is_some() && sid(s) == new_sid) {
+    match statements
+        .iter_mut()
+        .find(|s| new_sid.is_some() && sid(s) == new_sid)
+    {
         Some(slot) => *slot = statement,
         None => statements.push(statement),
     }
@@ -160,8 +183,16 @@ fn merge_by_sid(statements: &mut Vec<Node>, statement: Node) {
 fn statement(cx: &Cx<'_, '_>, block: &Node) -> Node {
     let loc = block.loc;
     let mut entries = Vec::new();
-    entries.extend(block.get("sid").filter(|s| s.as_str() != Some("")).map(|s| ("Sid", s.clone())));
-    let effect = block.get("effect").cloned().unwrap_or_else(|| Node::string("Allow", loc));
+    entries.extend(
+        block
+            .get("sid")
+            .filter(|s| s.as_str() != Some(""))
+            .map(|s| ("Sid", s.clone())),
+    );
+    let effect = block
+        .get("effect")
+        .cloned()
+        .unwrap_or_else(|| Node::string("Allow", loc));
     entries.push(("Effect", effect));
     for (arg, key) in [
         ("actions", "Action"),
@@ -171,7 +202,10 @@ fn statement(cx: &Cx<'_, '_>, block: &Node) -> Node {
     ] {
         entries.extend(block.get(arg).map(|n| (key, cx.lookup.expand(n))));
     }
-    for (arg, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (arg, key) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         let principals = blocks(block, arg);
         if !principals.is_empty() {
             entries.push((key, principal(cx, &principals, loc)));
@@ -187,26 +221,14 @@ fn statement(cx: &Cx<'_, '_>, block: &Node) -> Node {
 /// `principals { type = "AWS", identifiers = [...] }` blocks as
 /// `{"AWS": [...]}`; the type `*` is the JSON `"*"`.
 fn principal(cx: &Cx<'_, '_>, blocks: &[&Node], loc: Loc) -> Node {
-    let mut by_type: Vec<(String, Loc, Vec<Node>)> = Vec::new();
+    let mut map = Map::new();
     for block in blocks {
-        let ty = block.get("type").map(|t| cx.lookup.sym(t).to_string()).unwrap_or_default();
+        let ty = text(cx, block, "type");
         if ty == "*" {
             return Node::string("*", block.loc);
         }
-        let ids = block.get("identifiers").map(|n| cx.lookup.expand(n));
-        let ids = match ids.map(|n| (n.loc, n.value)) {
-            Some((_, Value::Array(items))) => items,
-            Some((at, other)) => vec![Node::new(other, at)],
-            None => Vec::new(),
-        };
-        match by_type.iter_mut().find(|(t, _, _)| *t == ty) {
-            Some((_, _, list)) => list.extend(ids),
-            None => by_type.push((ty, block.loc, ids)),
-        }
-    }
-    let mut map = Map::new();
-    for (ty, at, ids) in by_type {
-        map.insert(Key { name: ty, loc: at }, Node::new(Value::Array(ids), at));
+        let ids = items(cx, block.get("identifiers"));
+        append(&mut map, ty, ids, block.loc);
     }
     Node::new(Value::Object(map), loc)
 }
@@ -214,42 +236,72 @@ fn principal(cx: &Cx<'_, '_>, blocks: &[&Node], loc: Loc) -> Node {
 /// `condition { test, variable, values }` blocks as
 /// `{"test": {"variable": [values]}}`.
 fn condition(cx: &Cx<'_, '_>, blocks: &[&Node], loc: Loc) -> Node {
-    let mut tests: Vec<(String, Loc, Vec<(String, Loc, Vec<Node>)>)> = Vec::new();
-    for block in blocks {
-        let text = |k: &str| block.get(k).map(|n| cx.lookup.sym(n).to_string()).unwrap_or_default();
-        let (test, variable) = (text("test"), text("variable"));
-        let values = match block.get("values").map(|n| cx.lookup.expand(n)) {
-            Some(Node { value: Value::Array(items), .. }) => items,
-            Some(other) => vec![other],
-            None => Vec::new(),
-        };
-        let at = block.loc;
-        let i = tests.iter().position(|(t, _, _)| *t == test).unwrap_or_else(|| {
-            tests.push((test, at, Vec::new()));
-            tests.len() - 1
-        });
-        let slot = &mut tests[i].2;
-        match slot.iter_mut().find(|(v, _, _)| *v == variable) {
-            Some((_, _, list)) => list.extend(values),
-            None => slot.push((variable, at, values)),
-        }
-    }
     let mut map = Map::new();
-    for (test, at, variables) in tests {
-        let mut inner = Map::new();
-        for (variable, vat, values) in variables {
-            inner.insert(Key { name: variable, loc: vat }, Node::new(Value::Array(values), vat));
-        }
-        map.insert(Key { name: test, loc: at }, Node::new(Value::Object(inner), at));
+    for block in blocks {
+        let test = text(cx, block, "test");
+        let mut inner = map
+            .get(&test)
+            .and_then(Node::as_object)
+            .cloned()
+            .unwrap_or_default();
+        append(
+            &mut inner,
+            text(cx, block, "variable"),
+            items(cx, block.get("values")),
+            block.loc,
+        );
+        map.insert(
+            Key {
+                name: test,
+                loc: block.loc,
+            },
+            Node::new(Value::Object(inner), block.loc),
+        );
     }
     Node::new(Value::Object(map), loc)
+}
+
+fn text(cx: &Cx<'_, '_>, block: &Node, key: &str) -> String {
+    block
+        .get(key)
+        .map(|n| cx.lookup.sym(n).to_string())
+        .unwrap_or_default()
+}
+
+/// The items of a list argument (a single value counts as one item).
+fn items(cx: &Cx<'_, '_>, node: Option<&Node>) -> Vec<Node> {
+    match node.map(|n| cx.lookup.expand(n)) {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) => items,
+        Some(other) => vec![other],
+        None => Vec::new(),
+    }
+}
+
+/// Adds `values` to the list under `key`, creating it.
+fn append(map: &mut Map, key: String, values: Vec<Node>, loc: Loc) {
+    let mut list = map
+        .get(&key)
+        .and_then(Node::as_array)
+        .map(<[Node]>::to_vec)
+        .unwrap_or_default();
+    list.extend(values);
+    map.insert(Key { name: key, loc }, Node::new(Value::Array(list), loc));
 }
 
 /// An object with keys at `loc`.
 pub(crate) fn object<'k>(entries: impl IntoIterator<Item = (&'k str, Node)>, loc: Loc) -> Node {
     let mut map = Map::new();
     for (name, node) in entries {
-        map.insert(Key { name: name.to_owned(), loc }, node);
+        map.insert(
+            Key {
+                name: name.to_owned(),
+                loc,
+            },
+            node,
+        );
     }
     Node::new(Value::Object(map), loc)
 }

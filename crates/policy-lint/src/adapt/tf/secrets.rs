@@ -13,7 +13,14 @@ use crate::secrets;
 use crate::tree::{Node, Value};
 
 /// Arguments that configure Terraform itself, not the resource.
-const META: &[&str] = &["//", "depends_on", "lifecycle", "provider", "count", "for_each"];
+const META: &[&str] = &[
+    "//",
+    "depends_on",
+    "lifecycle",
+    "provider",
+    "count",
+    "for_each",
+];
 
 /// Who holds the values being scanned.
 struct Owner<'o> {
@@ -23,15 +30,38 @@ struct Owner<'o> {
 
 pub(super) fn collect(cx: &Cx<'_, '_>, model: &mut Model) {
     for r in &cx.source.resources {
-        let owner = Owner { id: &r.address, ty: r.ty };
+        let owner = Owner {
+            id: &r.address,
+            ty: r.ty,
+        };
         scan(cx, model, &owner, &r.body, &r.address, true);
     }
     for p in &cx.source.providers {
         let id = format!("provider.{}", p.key);
-        scan(cx, model, &Owner { id: &id, ty: "provider" }, &p.body, &id, true);
+        scan(
+            cx,
+            model,
+            &Owner {
+                id: &id,
+                ty: "provider",
+            },
+            &p.body,
+            &id,
+            true,
+        );
     }
     for (address, body) in &cx.source.modules {
-        scan(cx, model, &Owner { id: address, ty: "module" }, body, address, true);
+        scan(
+            cx,
+            model,
+            &Owner {
+                id: address,
+                ty: "module",
+            },
+            body,
+            address,
+            true,
+        );
     }
     variables(cx, model);
     outputs(cx, model);
@@ -46,16 +76,28 @@ fn variables(cx: &Cx<'_, '_>, model: &mut Model) {
         let path = format!("variable.{}.default", v.name);
         match &default.value {
             // Variable defaults are literal values, not templates.
-            Value::String(text) | Value::Number(text) => model.secret_candidates.push(SecretCandidate {
-                owner: id,
-                owner_type: "variable".to_owned(),
-                name: v.name.to_owned(),
-                value: text.clone(),
-                path,
-                loc: default.loc,
-                no_echo: v.sensitive,
-            }),
-            _ => scan(cx, model, &Owner { id: &id, ty: "variable" }, default, &path, false),
+            Value::String(text) | Value::Number(text) => {
+                model.secret_candidates.push(SecretCandidate {
+                    owner: id,
+                    owner_type: "variable".to_owned(),
+                    name: v.name.to_owned(),
+                    value: text.clone(),
+                    path,
+                    loc: default.loc,
+                    no_echo: v.sensitive,
+                })
+            }
+            _ => scan(
+                cx,
+                model,
+                &Owner {
+                    id: &id,
+                    ty: "variable",
+                },
+                default,
+                &path,
+                false,
+            ),
         }
     }
 }
@@ -81,15 +123,26 @@ fn outputs(cx: &Cx<'_, '_>, model: &mut Model) {
 
 /// String leaves that could be credentials. `templates`: whether strings
 /// are templates (resource arguments) or literal (variable defaults).
-fn scan(cx: &Cx<'_, '_>, model: &mut Model, owner: &Owner<'_>, node: &Node, path: &str, templates: bool) {
+fn scan(
+    cx: &Cx<'_, '_>,
+    model: &mut Model,
+    owner: &Owner<'_>,
+    node: &Node,
+    path: &str,
+    templates: bool,
+) {
     let mut visit = |name: &str, child: &Node, child_path: String| {
         let text = match &child.value {
             Value::String(s) if !templates => Some(s.clone()),
-            Value::String(s) if !super::template::is_dynamic(s) => cx.lookup.sym(child).as_literal().map(str::to_owned),
+            Value::String(s) if !super::template::is_dynamic(s) => {
+                cx.lookup.sym(child).as_literal().map(str::to_owned)
+            }
             _ => None,
         };
         match text {
-            Some(text) if secrets::secret_name(name) || secrets::classify(name, &text).is_some() => {
+            Some(text)
+                if secrets::secret_name(name) || secrets::classify(name, &text).is_some() =>
+            {
                 model.secret_candidates.push(SecretCandidate {
                     owner: owner.id.to_owned(),
                     owner_type: owner.ty.to_owned(),

@@ -97,12 +97,12 @@ const DESTROYED_BY_DEFAULT: &str = "Terraform destroys resources with the config
 pub(crate) fn from_config(root: &Node) -> Source<'_> {
     fn block(b: terraform::Block<'_>) -> TfResource<'_> {
         TfResource {
-        retained: prevent_destroy(&b.address, b.body, b.loc),
-        provider: provider_of(b.body, b.type_name.unwrap_or_default()),
-        address: b.address,
-        ty: b.type_name.unwrap_or_default(),
-        body: without_nulls(b.body),
-        loc: b.loc,
+            retained: prevent_destroy(&b.address, b.body, b.loc),
+            provider: provider_of(b.body, b.type_name.unwrap_or_default()),
+            address: b.address,
+            ty: b.type_name.unwrap_or_default(),
+            body: without_nulls(b.body),
+            loc: b.loc,
         }
     }
     let comment = |b: &terraform::Block<'_>| b.name == "//" || b.type_name == Some("//");
@@ -123,23 +123,40 @@ pub(crate) fn from_config(root: &Node) -> Source<'_> {
         })
         .collect();
     Source {
-        resources: terraform::resources(root).into_iter().filter(|b| !comment(b)).map(block).collect(),
-        data: terraform::data_sources(root).into_iter().filter(|b| !comment(b)).map(block).collect(),
+        resources: terraform::resources(root)
+            .into_iter()
+            .filter(|b| !comment(b))
+            .map(block)
+            .collect(),
+        data: terraform::data_sources(root)
+            .into_iter()
+            .filter(|b| !comment(b))
+            .map(block)
+            .collect(),
         variables,
-        locals: terraform::locals(root).into_iter().filter(|b| b.name != "//").map(|b| (b.name, b.body)).collect(),
+        locals: terraform::locals(root)
+            .into_iter()
+            .filter(|b| b.name != "//")
+            .map(|b| (b.name, b.body))
+            .collect(),
         outputs: terraform::outputs(root)
             .into_iter()
             .filter_map(|b| Some((b.name.to_owned(), Cow::Borrowed(b.body.get("value")?))))
             .collect(),
         providers,
-        modules: terraform::modules(root).into_iter().map(|b| (b.address, b.body)).collect(),
+        modules: terraform::modules(root)
+            .into_iter()
+            .map(|b| (b.address, b.body))
+            .collect(),
     }
 }
 
 /// `lifecycle { prevent_destroy = true }`.
 fn prevent_destroy(address: &str, body: &Node, loc: Loc) -> Observed<bool> {
     let path = format!("{address}.lifecycle.prevent_destroy");
-    let flag = blocks(body, "lifecycle").into_iter().find_map(|l| l.get("prevent_destroy"));
+    let flag = blocks(body, "lifecycle")
+        .into_iter()
+        .find_map(|l| l.get("prevent_destroy"));
     match flag {
         None => Observed::default(false, DESTROYED_BY_DEFAULT, path, loc),
         Some(n) => match (n.as_bool(), n.as_str()) {
@@ -201,7 +218,12 @@ fn without_nulls(node: &Node) -> Cow<'_, Node> {
         return Cow::Borrowed(node);
     }
     let value = match &node.value {
-        Value::Array(items) => Value::Array(items.iter().map(|n| without_nulls(n).into_owned()).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|n| without_nulls(n).into_owned())
+                .collect(),
+        ),
         Value::Object(map) => {
             let mut out = Map::new();
             for (key, child) in map.iter().filter(|(_, c)| c.value != Value::Null) {
@@ -217,7 +239,9 @@ fn without_nulls(node: &Node) -> Cow<'_, Node> {
 fn has_null_entry(node: &Node) -> bool {
     match &node.value {
         Value::Array(items) => items.iter().any(has_null_entry),
-        Value::Object(map) => map.iter().any(|(_, c)| c.value == Value::Null || has_null_entry(c)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(_, c)| c.value == Value::Null || has_null_entry(c)),
         _ => false,
     }
 }
@@ -244,7 +268,11 @@ pub(crate) fn from_plan(root: &Node) -> Source<'_> {
     source
 }
 
-fn plan_resource<'a>(r: &plan::PlanResource<'a>, config: &Config<'a>, known: &BTreeSet<String>) -> TfResource<'a> {
+fn plan_resource<'a>(
+    r: &plan::PlanResource<'a>,
+    config: &Config<'a>,
+    known: &BTreeSet<String>,
+) -> TfResource<'a> {
     let base = strip_keys(r.address);
     let conf = config.resources.get(&base).copied();
     let cx = Reconcile {
@@ -252,7 +280,11 @@ fn plan_resource<'a>(r: &plan::PlanResource<'a>, config: &Config<'a>, known: &BT
         instance: r.index.map(instance_key).unwrap_or_default(),
         known,
     };
-    let body = cx.reconcile(r.values, conf.and_then(|c| c.get("expressions")), conf.is_some());
+    let body = cx.reconcile(
+        r.values,
+        conf.and_then(|c| c.get("expressions")),
+        conf.is_some(),
+    );
     let key = conf
         .and_then(|c| c.get("provider_config_key"))
         .and_then(Node::as_str)
@@ -262,7 +294,8 @@ fn plan_resource<'a>(r: &plan::PlanResource<'a>, config: &Config<'a>, known: &BT
         ty: r.type_name,
         body: Cow::Owned(body),
         loc: r.loc,
-        provider: key.unwrap_or_else(|| r.type_name.split('_').next().unwrap_or_default().to_owned()),
+        provider: key
+            .unwrap_or_else(|| r.type_name.split('_').next().unwrap_or_default().to_owned()),
         retained: Observed::unknown(
             "a plan does not record `lifecycle.prevent_destroy`",
             format!("{}.lifecycle.prevent_destroy", r.address),
@@ -307,7 +340,11 @@ fn prior_data<'a>(root: &'a Node, planned: &BTreeSet<String>) -> Vec<plan::PlanR
         .collect();
     while let Some(module) = stack.pop() {
         let module_address = module.get("address").and_then(Node::as_str);
-        for r in module.get("resources").and_then(Node::as_array).unwrap_or_default() {
+        for r in module
+            .get("resources")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
             let text = |k| r.get(k).and_then(Node::as_str);
             let (Some(address), Some(ty), Some(name), Some(values)) =
                 (text("address"), text("type"), text("name"), r.get("values"))
@@ -327,7 +364,12 @@ fn prior_data<'a>(root: &'a Node, planned: &BTreeSet<String>) -> Vec<plan::PlanR
                 });
             }
         }
-        stack.extend(module.get("child_modules").and_then(Node::as_array).unwrap_or_default());
+        stack.extend(
+            module
+                .get("child_modules")
+                .and_then(Node::as_array)
+                .unwrap_or_default(),
+        );
     }
     out
 }
@@ -344,14 +386,24 @@ impl<'a> Config<'a> {
     fn new(plan: &'a Node) -> Self {
         let root = plan.pointer(&["configuration", "root_module"]);
         let mut resources = HashMap::new();
-        let mut stack: Vec<(String, &Node)> = root.map(|r| (String::new(), r)).into_iter().collect();
+        let mut stack: Vec<(String, &Node)> =
+            root.map(|r| (String::new(), r)).into_iter().collect();
         while let Some((prefix, module)) = stack.pop() {
-            for r in module.get("resources").and_then(Node::as_array).unwrap_or_default() {
+            for r in module
+                .get("resources")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+            {
                 if let Some(address) = r.get("address").and_then(Node::as_str) {
                     resources.insert(format!("{prefix}{address}"), r);
                 }
             }
-            for (key, call) in module.get("module_calls").and_then(Node::as_object).into_iter().flat_map(|m| m.iter()) {
+            for (key, call) in module
+                .get("module_calls")
+                .and_then(Node::as_object)
+                .into_iter()
+                .flat_map(|m| m.iter())
+            {
                 if let Some(child) = call.get("module") {
                     stack.push((format!("{prefix}module.{}.", key.name), child));
                 }
@@ -365,7 +417,10 @@ impl<'a> Config<'a> {
     }
 
     fn variables(&self) -> Vec<Variable<'a>> {
-        let vars = self.root.and_then(|r| r.get("variables")).and_then(Node::as_object);
+        let vars = self
+            .root
+            .and_then(|r| r.get("variables"))
+            .and_then(Node::as_object);
         vars.into_iter()
             .flat_map(|m| m.iter())
             .map(|(key, v)| Variable {
@@ -377,7 +432,10 @@ impl<'a> Config<'a> {
     }
 
     fn outputs(&self) -> Vec<(String, Cow<'a, Node>)> {
-        let outputs = self.root.and_then(|r| r.get("outputs")).and_then(Node::as_object);
+        let outputs = self
+            .root
+            .and_then(|r| r.get("outputs"))
+            .and_then(Node::as_object);
         outputs
             .into_iter()
             .flat_map(|m| m.iter())
@@ -395,7 +453,11 @@ impl<'a> Config<'a> {
             .flat_map(|m| m.iter())
             .map(|(key, p)| Provider {
                 key: key.name.clone(),
-                body: Cow::Owned(p.get("expressions").map(expressions_body).unwrap_or_else(|| empty(p.loc))),
+                body: Cow::Owned(
+                    p.get("expressions")
+                        .map(expressions_body)
+                        .unwrap_or_else(|| empty(p.loc)),
+                ),
             })
             .collect()
     }
@@ -411,10 +473,16 @@ fn expressions_body(exprs: &Node) -> Node {
     let mut out = Map::new();
     for (key, expr) in exprs.as_object().into_iter().flat_map(|m| m.iter()) {
         let value = match &expr.value {
-            Value::Array(blocks) => Node::new(Value::Array(blocks.iter().map(expressions_body).collect()), expr.loc),
+            Value::Array(blocks) => Node::new(
+                Value::Array(blocks.iter().map(expressions_body).collect()),
+                expr.loc,
+            ),
             _ => match expr.get("constant_value") {
                 Some(v) => escaped(v),
-                None => Node::new(Value::Unknown(depends_on("known only when Terraform runs", expr)), expr.loc),
+                None => Node::new(
+                    Value::Unknown(depends_on("known only when Terraform runs", expr)),
+                    expr.loc,
+                ),
             },
         };
         out.insert(key.clone(), value);
@@ -486,7 +554,13 @@ impl Reconcile<'_> {
                     Some(reference) => Value::String(format!("${{{reference}}}")),
                     None => Value::Unknown(depends_on(reason, expr)),
                 },
-                (Value::Array(items), Some(Node { value: Value::Array(blocks), .. })) => Value::Array(
+                (
+                    Value::Array(items),
+                    Some(Node {
+                        value: Value::Array(blocks),
+                        ..
+                    }),
+                ) => Value::Array(
                     items
                         .iter()
                         .enumerate()
@@ -494,7 +568,10 @@ impl Reconcile<'_> {
                         .collect(),
                 ),
                 (Value::Array(items), None) => Value::Array(
-                    items.iter().map(|item| self.reconcile(item, None, configured)).collect(),
+                    items
+                        .iter()
+                        .map(|item| self.reconcile(item, None, configured))
+                        .collect(),
                 ),
                 _ => escaped(child).value,
             };
@@ -508,7 +585,11 @@ impl Reconcile<'_> {
     fn reference(&self, expr: &Node) -> Option<String> {
         let refs: Vec<&str> = references(expr)
             .into_iter()
-            .filter(|r| !["var.", "local.", "count.", "each.", "path."].iter().any(|p| r.starts_with(p)))
+            .filter(|r| {
+                !["var.", "local.", "count.", "each.", "path."]
+                    .iter()
+                    .any(|p| r.starts_with(p))
+            })
             .collect();
         let object = refs.iter().copied().min_by_key(|r| r.len())?;
         let attrs: BTreeSet<&str> = refs
@@ -584,13 +665,19 @@ mod tests {
             "computed attributes the configuration does not set are dropped, literals escaped"
         );
         let pab = &source.resources[1];
-        assert_eq!(pab.body.get("bucket").and_then(Node::as_str), Some("${aws_s3_bucket.b.id}"));
+        assert_eq!(
+            pab.body.get("bucket").and_then(Node::as_str),
+            Some("${aws_s3_bucket.b.id}")
+        );
         assert!(pab.body.get("id").is_none());
         assert!(pab.retained.unknown_reason().is_some());
     }
 
     #[test]
     fn instance_keys_are_stripped_for_the_configuration() {
-        assert_eq!(strip_keys(r#"module.a["x]"].aws_s3_bucket.b[0]"#), "module.a.aws_s3_bucket.b");
+        assert_eq!(
+            strip_keys(r#"module.a["x]"].aws_s3_bucket.b[0]"#),
+            "module.a.aws_s3_bucket.b"
+        );
     }
 }

@@ -66,7 +66,10 @@ fn public_access_block(cx: &Cx<'_, '_>, i: usize) -> PublicAccessBlock {
     let r = &cx.source.resources[i];
     let part = cx.part(i, PAB);
     let flag = |name: &str| match part {
-        Some(p) => cx.reader(p).bool(&p.body, &[name], &p.address).or_default(false, PAB_FLAG_OFF),
+        Some(p) => cx
+            .reader(p)
+            .bool(&p.body, &[name], &p.address)
+            .or_default(false, PAB_FLAG_OFF),
         None => Observed::absent(format!("{PAB}.{name}"), r.loc),
     };
     PublicAccessBlock {
@@ -90,7 +93,8 @@ fn acl(cx: &Cx<'_, '_>, i: usize) -> Observed<String> {
 /// An explicit access control policy, read as the canned ACL it amounts
 /// to: public when it grants to everyone or to every AWS account.
 fn grants_acl(cx: &Cx<'_, '_>, part: &TfResource<'_>) -> Observed<String> {
-    let Some((policy, path)) = first_block(&part.body, "access_control_policy", &part.address) else {
+    let Some((policy, path)) = first_block(&part.body, "access_control_policy", &part.address)
+    else {
         return Observed::absent(format!("{}.acl", part.address), part.loc);
     };
     let mut acl = "private";
@@ -100,10 +104,15 @@ fn grants_acl(cx: &Cx<'_, '_>, part: &TfResource<'_>) -> Observed<String> {
             .and_then(|g| blocks_or_self(g).into_iter().find_map(|g| g.get("uri")))
             .and_then(|u| cx.text(u));
         let permission = grant.get("permission").and_then(|p| cx.text(p));
-        let writes = matches!(permission.as_deref(), Some("WRITE" | "WRITE_ACP" | "FULL_CONTROL"));
+        let writes = matches!(
+            permission.as_deref(),
+            Some("WRITE" | "WRITE_ACP" | "FULL_CONTROL")
+        );
         match uri.as_deref() {
             Some(u) if u.ends_with("/global/AllUsers") && writes => acl = "public-read-write",
-            Some(u) if u.ends_with("/global/AllUsers") && acl != "public-read-write" => acl = "public-read",
+            Some(u) if u.ends_with("/global/AllUsers") && acl != "public-read-write" => {
+                acl = "public-read"
+            }
             Some(u) if u.ends_with("/global/AuthenticatedUsers") && acl == "private" => {
                 acl = "authenticated-read";
             }
@@ -144,13 +153,19 @@ fn cors_origins(cx: &Cx<'_, '_>, i: usize) -> Option<Vec<Observed<String>>> {
         };
         let origins = cx.lookup.expand(origins);
         match &origins.value {
-            Value::Array(items) => out.extend(
-                items
-                    .iter()
-                    .map(|item| cx.reader(holder).sym_of(item, path.clone()).map(|s| s.to_string())),
-            ),
-            Value::Unknown(reason) => out.push(Observed::unknown(reason.clone(), path, origins.loc)),
-            _ => out.push(Observed::unknown("origins do not resolve to a list", path, origins.loc)),
+            Value::Array(items) => out.extend(items.iter().map(|item| {
+                cx.reader(holder)
+                    .sym_of(item, path.clone())
+                    .map(|s| s.to_string())
+            })),
+            Value::Unknown(reason) => {
+                out.push(Observed::unknown(reason.clone(), path, origins.loc))
+            }
+            _ => out.push(Observed::unknown(
+                "origins do not resolve to a list",
+                path,
+                origins.loc,
+            )),
         }
     }
     Some(out)
@@ -159,7 +174,9 @@ fn cors_origins(cx: &Cx<'_, '_>, i: usize) -> Option<Vec<Observed<String>>> {
 fn versioning(cx: &Cx<'_, '_>, i: usize) -> Observed<bool> {
     let r = &cx.source.resources[i];
     let value = match cx.part(i, VERSIONING) {
-        Some(part) => nested(cx, part, &["versioning_configuration"], "status").map(|s| s == "Enabled"),
+        Some(part) => {
+            nested(cx, part, &["versioning_configuration"], "status").map(|s| s == "Enabled")
+        }
         None => match first_block(&r.body, "versioning", &r.address) {
             Some((block, path)) => cx.reader(r).bool(block, &["enabled"], &path),
             None => Observed::absent(VERSIONING, r.loc),
@@ -191,9 +208,12 @@ pub(super) fn table(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
         None => Observed::absent(format!("{}.{block}.{leaf}", r.address), r.loc),
     };
     Kind::Table(Box::new(Table {
-        kms_encryption: flag("server_side_encryption", "enabled").or_default(false, DYNAMODB_DEFAULT_SSE),
-        point_in_time_recovery: flag("point_in_time_recovery", "enabled")
-            .or_default(false, "DynamoDB leaves point-in-time recovery off by default"),
+        kms_encryption: flag("server_side_encryption", "enabled")
+            .or_default(false, DYNAMODB_DEFAULT_SSE),
+        point_in_time_recovery: flag("point_in_time_recovery", "enabled").or_default(
+            false,
+            "DynamoDB leaves point-in-time recovery off by default",
+        ),
         deletion_protection: reader
             .bool(&r.body, &["deletion_protection_enabled"], &r.address)
             .or_default(false, "DynamoDB leaves deletion protection off by default"),

@@ -121,7 +121,11 @@ impl DefaultTags {
         if !taggable(r) {
             return None;
         }
-        let key = if r.body.get("tags_all").is_some_and(|t| t.as_object().is_some()) {
+        let key = if r
+            .body
+            .get("tags_all")
+            .is_some_and(|t| t.as_object().is_some())
+        {
             "tags_all"
         } else {
             "tags"
@@ -132,7 +136,9 @@ impl DefaultTags {
             None => Observed::set(Tags::new(), path, r.loc),
         };
         if self.per_resource {
-            if let (State::Set(own), Some(defaults)) = (&mut tags.state, self.by_provider.get(&r.provider)) {
+            if let (State::Set(own), Some(defaults)) =
+                (&mut tags.state, self.by_provider.get(&r.provider))
+            {
                 for (k, v) in defaults {
                     own.entry(k.clone()).or_insert_with(|| v.clone());
                 }
@@ -144,5 +150,6 @@ impl DefaultTags {
 
 fn taggable(r: &TfResource<'_>) -> bool {
     TAGGABLE.contains(&r.ty)
-        || (!UNTAGGABLE.contains(&r.ty) && (r.body.get("tags").is_some() || r.body.get("tags_all").is_some()))
+        || (!UNTAGGABLE.contains(&r.ty)
+            && (r.body.get("tags").is_some() || r.body.get("tags_all").is_some()))
 }

@@ -128,7 +128,9 @@ pub(crate) fn string_end(s: &str, start: usize) -> Option<usize> {
             b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
                 i = expr_end(s, i + 2)? + 1;
             }
-            b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') => {
+            b'$' | b'%'
+                if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') =>
+            {
                 i += 3;
             }
             _ => i += 1,
@@ -157,10 +159,19 @@ mod tests {
     fn interpolations_escapes_and_directives() {
         assert_eq!(
             texts("arn:${var.p}:s3:::${aws_s3_bucket.b.id}/*"),
-            ["T:arn:", "I:var.p", "T::s3:::", "I:aws_s3_bucket.b.id", "T:/*"]
+            [
+                "T:arn:",
+                "I:var.p",
+                "T::s3:::",
+                "I:aws_s3_bucket.b.id",
+                "T:/*"
+            ]
         );
         assert_eq!(texts("$${aws:username} %%{x}"), ["T:${aws:username} %{x}"]);
-        assert_eq!(texts("%{ if var.x }a%{ endif }"), ["D:if var.x", "T:a", "D:endif"]);
+        assert_eq!(
+            texts("%{ if var.x }a%{ endif }"),
+            ["D:if var.x", "T:a", "D:endif"]
+        );
         assert_eq!(texts("${~ var.x ~}"), ["I:var.x"]);
         assert_eq!(texts(""), ["T:"]);
     }
