@@ -78,16 +78,25 @@ impl Expectation {
 
     fn selects(&self, f: &Finding) -> bool {
         f.resource == self.resource
-            && self.detail.as_ref().is_none_or(|d| f.detail.as_deref() == Some(d.as_str()))
-            && self.message.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+            && self
+                .detail
+                .as_ref()
+                .is_none_or(|d| f.detail.as_deref() == Some(d.as_str()))
+            && self
+                .message
+                .as_ref()
+                .is_none_or(|m| f.message.contains(m.as_str()))
     }
 }
 
 /// The expectations in a fixture's top-level `//` comment.
 fn expectations(path: &Path) -> Vec<Expectation> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let lines = json["//"].as_array().unwrap_or_else(|| panic!("{}: no `//` list", path.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lines = json["//"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}: no `//` list", path.display()));
     lines
         .iter()
         .filter_map(|l| l.as_str()?.strip_prefix("expect: "))
@@ -98,7 +107,11 @@ fn expectations(path: &Path) -> Vec<Expectation> {
 /// Problems with one fixture, as readable lines.
 fn check_fixture(path: &Path, rule: &str) -> Vec<String> {
     let report = lint_paths(&[path.to_path_buf()], &Options::default());
-    let mut problems: Vec<String> = report.input_errors.iter().map(|e| format!("input error: {}", e.message)).collect();
+    let mut problems: Vec<String> = report
+        .input_errors
+        .iter()
+        .map(|e| format!("input error: {}", e.message))
+        .collect();
     let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == rule).collect();
     let expected = expectations(path);
     if expected.is_empty() {
@@ -113,7 +126,10 @@ fn check_fixture(path: &Path, rule: &str) -> Vec<String> {
             problems.push(format!("`{}`: got {:?}: {}", e.text, f.status, f.message));
         }
     }
-    for f in findings.iter().filter(|f| !expected.iter().any(|e| e.selects(f))) {
+    for f in findings
+        .iter()
+        .filter(|f| !expected.iter().any(|e| e.selects(f)))
+    {
         problems.push(format!(
             "unexpected {:?} on {} (detail {:?}): {}",
             f.status, f.resource, f.detail, f.message
@@ -134,7 +150,10 @@ fn every_rule_gives_its_verdicts_on_terraform() {
     let mut covered = BTreeSet::new();
     let mut failures = Vec::new();
     for path in &paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let rule = name.split(['-', '.']).next().unwrap_or_default();
         covered.insert(rule.to_owned());
         for problem in check_fixture(path, rule) {
@@ -154,11 +173,17 @@ fn every_rule_fixture_fails_and_passes_something() {
     let dir = fixtures().join("rules");
     for entry in std::fs::read_dir(&dir).expect("readable") {
         let path = entry.expect("entry").path();
-        let statuses: BTreeSet<String> = expectations(&path).iter().map(|e| format!("{:?}", e.status)).collect();
+        let statuses: BTreeSet<String> = expectations(&path)
+            .iter()
+            .map(|e| format!("{:?}", e.status))
+            .collect();
         let name = path.display().to_string();
         assert!(statuses.contains("Fail"), "{name}: no failing resource");
         let fail_only = name.contains("TPL001");
-        assert!(fail_only || statuses.contains("Pass"), "{name}: no passing resource");
+        assert!(
+            fail_only || statuses.contains("Pass"),
+            "{name}: no passing resource"
+        );
     }
 }
 
@@ -196,7 +221,10 @@ fn a_bucket_split_over_the_providers_resources_is_one_bucket() {
     for (flag, value) in pab.flags() {
         assert!(set(value), "{flag}");
     }
-    assert_eq!(pab.block_public_acls.path, "aws_s3_bucket_public_access_block.site.block_public_acls");
+    assert_eq!(
+        pab.block_public_acls.path,
+        "aws_s3_bucket_public_access_block.site.block_public_acls"
+    );
     assert_eq!(pab.block_public_acls.loc, loc(28, 30));
     assert_eq!(set(&bucket.encryption), "aws:kms");
     assert_eq!(
@@ -205,8 +233,17 @@ fn a_bucket_split_over_the_providers_resources_is_one_bucket() {
     );
     assert_eq!(set(&bucket.ownership), "BucketOwnerEnforced");
     assert!(set(&bucket.versioning));
-    assert_eq!(bucket.versioning.path, "aws_s3_bucket_versioning.site.versioning_configuration.status");
-    let origins: Vec<String> = bucket.cors_origins.as_ref().expect("cors").iter().map(set).collect();
+    assert_eq!(
+        bucket.versioning.path,
+        "aws_s3_bucket_versioning.site.versioning_configuration.status"
+    );
+    let origins: Vec<String> = bucket
+        .cors_origins
+        .as_ref()
+        .expect("cors")
+        .iter()
+        .map(set)
+        .collect();
     assert_eq!(origins, ["https://app.example.com"]);
     assert_eq!(bucket.acl.value().map(String::as_str), Some("private"));
     assert!(!bucket.website);
@@ -215,13 +252,24 @@ fn a_bucket_split_over_the_providers_resources_is_one_bucket() {
     assert_eq!(policies[0].owner, "aws_s3_bucket_policy.site");
     assert_eq!(policies[0].kind, PolicyKind::Resource);
     assert_eq!(policies[0].path, "aws_s3_bucket_policy.site.policy");
-    let statement = &policies[0].document.get("Statement").and_then(|s| s.as_array()).expect("statements")[0];
+    let statement = &policies[0]
+        .document
+        .get("Statement")
+        .and_then(|s| s.as_array())
+        .expect("statements")[0];
     assert_eq!(
         statement.get("Resource").map(|r| r.to_json()),
-        Some(serde_json::json!(["${aws_s3_bucket.site.arn}", "${aws_s3_bucket.site.arn}/*"]))
+        Some(serde_json::json!([
+            "${aws_s3_bucket.site.arn}",
+            "${aws_s3_bucket.site.arn}/*"
+        ]))
     );
     // The parts stay resources of their own, without a bucket view.
-    let others = model.resources.iter().filter(|r| matches!(r.kind, Kind::Other)).count();
+    let others = model
+        .resources
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::Other))
+        .count();
     assert_eq!(others, 6);
     // The log bucket, named by its literal name, is known to receive logs.
     let logs = model.resource("aws_s3_bucket.logs").next();
@@ -231,14 +279,22 @@ fn a_bucket_split_over_the_providers_resources_is_one_bucket() {
 #[test]
 fn a_part_without_its_bucket_makes_no_bucket() {
     let model = model("orphan_part.tf.json");
-    assert!(model.resources.iter().all(|r| matches!(r.kind, Kind::Other)));
+    assert!(
+        model
+            .resources
+            .iter()
+            .all(|r| matches!(r.kind, Kind::Other))
+    );
     assert_eq!(model.resources.len(), 1);
 }
 
 #[test]
 fn plan_values_known_after_apply_are_unknown_not_absent() {
     let model = model("plan_unknowns.tfplan.json");
-    let group = model.resource("aws_cloudwatch_log_group.api").next().expect("log group");
+    let group = model
+        .resource("aws_cloudwatch_log_group.api")
+        .next()
+        .expect("log group");
     let Kind::LogGroup(group) = &group.kind else {
         panic!("not a log group");
     };
@@ -246,12 +302,21 @@ fn plan_values_known_after_apply_are_unknown_not_absent() {
         State::Unknown(reason) => assert!(reason.contains("aws_ssm_parameter.days"), "{reason}"),
         other => panic!("retention is {other:?}"),
     }
-    let topic = model.resource("aws_sns_topic.alerts").next().expect("topic");
+    let topic = model
+        .resource("aws_sns_topic.alerts")
+        .next()
+        .expect("topic");
     let Kind::Topic(topic) = &topic.kind else {
         panic!("not a topic");
     };
-    assert_eq!(set(&topic.kms_key), Sym::reference("aws_kms_key.main", Some("arn")));
-    let function = model.resource("aws_lambda_function.api").next().expect("function");
+    assert_eq!(
+        set(&topic.kms_key),
+        Sym::reference("aws_kms_key.main", Some("arn"))
+    );
+    let function = model
+        .resource("aws_lambda_function.api")
+        .next()
+        .expect("function");
     let Kind::Function(function) = &function.kind else {
         panic!("not a function");
     };
@@ -270,31 +335,67 @@ fn plan_links_parts_and_policies_through_configuration_references() {
     let (resource, bucket) = the_bucket(&model);
     assert_eq!(resource.id, "aws_s3_bucket.site");
     assert!(set(&bucket.public_access_block.block_public_policy));
-    let policy = model.policies_on("aws_s3_bucket.site").next().expect("bucket policy");
-    let statement = &policy.document.get("Statement").and_then(|s| s.as_array()).expect("statements")[0];
-    assert_eq!(statement.get("Effect").and_then(|e| e.as_str()), Some("Deny"));
-    let resource = statement.get("Resource").and_then(|r| r.as_array()).expect("resources");
-    assert!(matches!(resource[0].value, Value::Unknown(_)), "{:?}", resource[0]);
+    let policy = model
+        .policies_on("aws_s3_bucket.site")
+        .next()
+        .expect("bucket policy");
+    let statement = &policy
+        .document
+        .get("Statement")
+        .and_then(|s| s.as_array())
+        .expect("statements")[0];
+    assert_eq!(
+        statement.get("Effect").and_then(|e| e.as_str()),
+        Some("Deny")
+    );
+    let resource = statement
+        .get("Resource")
+        .and_then(|r| r.as_array())
+        .expect("resources");
+    assert!(
+        matches!(resource[0].value, Value::Unknown(_)),
+        "{:?}",
+        resource[0]
+    );
 }
 
 #[test]
 fn case_006_roles_and_trust_policies() {
     let model = model("cases/CASE-006.tf.json");
     let ids: Vec<&str> = model.resources.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["aws_iam_role.private_connect", "aws_iam_role.wide_open"]);
-    assert!(model.resources.iter().all(|r| matches!(r.kind, Kind::Role(_))));
+    assert_eq!(
+        ids,
+        ["aws_iam_role.private_connect", "aws_iam_role.wide_open"]
+    );
+    assert!(
+        model
+            .resources
+            .iter()
+            .all(|r| matches!(r.kind, Kind::Role(_)))
+    );
     assert_eq!(model.policies.len(), 2);
     for (policy, line) in model.policies.iter().zip([10, 14]) {
         assert_eq!(policy.kind, PolicyKind::Trust);
-        assert_eq!(policy.attached_to, [Sym::reference(policy.owner.clone(), None)]);
+        assert_eq!(
+            policy.attached_to,
+            [Sym::reference(policy.owner.clone(), None)]
+        );
         assert_eq!(policy.path, format!("{}.assume_role_policy", policy.owner));
         assert_eq!(policy.document.loc, loc(line, 31));
-        let principal = policy.document.pointer(&["Statement"]).and_then(|s| s.as_array()).expect("statements")[0]
+        let principal = policy
+            .document
+            .pointer(&["Statement"])
+            .and_then(|s| s.as_array())
+            .expect("statements")[0]
             .pointer(&["Principal", "AWS"])
             .and_then(|p| p.as_str());
         assert_eq!(principal, Some("*"));
     }
-    let condition = model.policies[0].document.get("Statement").and_then(|s| s.as_array()).expect("statements")[0]
+    let condition = model.policies[0]
+        .document
+        .get("Statement")
+        .and_then(|s| s.as_array())
+        .expect("statements")[0]
         .pointer(&["Condition", "StringLike", "aws:PrincipalArn"])
         .map(|c| c.to_json());
     assert_eq!(
@@ -311,8 +412,16 @@ fn case_006_roles_and_trust_policies() {
 fn case_008_plan_policies() {
     let model = model("cases/CASE-008.tfplan.json");
     let ids: Vec<&str> = model.resources.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["aws_iam_policy.global_reads", "aws_iam_policy.too_broad"]);
-    assert!(model.resources.iter().all(|r| matches!(r.kind, Kind::ManagedPolicy)));
+    assert_eq!(
+        ids,
+        ["aws_iam_policy.global_reads", "aws_iam_policy.too_broad"]
+    );
+    assert!(
+        model
+            .resources
+            .iter()
+            .all(|r| matches!(r.kind, Kind::ManagedPolicy))
+    );
     let lines: Vec<u32> = model.resources.iter().map(|r| r.loc.line).collect();
     assert_eq!(lines, [7, 26]);
     for (policy, line) in model.policies.iter().zip([19, 38]) {
@@ -320,11 +429,140 @@ fn case_008_plan_policies() {
         assert!(policy.attached_to.is_empty());
         assert_eq!(policy.path, format!("{}.policy", policy.owner));
         assert_eq!(policy.document.loc.line, line);
-        assert_eq!(policy.document.pointer(&["Version"]).and_then(|v| v.as_str()), Some("2012-10-17"));
+        assert_eq!(
+            policy
+                .document
+                .pointer(&["Version"])
+                .and_then(|v| v.as_str()),
+            Some("2012-10-17")
+        );
     }
-    let resource = model.policies[1].document.get("Statement").and_then(|s| s.as_array()).expect("statements")[0]
+    let resource = model.policies[1]
+        .document
+        .get("Statement")
+        .and_then(|s| s.as_array())
+        .expect("statements")[0]
         .get("Resource")
         .map(|r| r.to_json());
     assert_eq!(resource, Some(serde_json::json!("*")));
-    assert_eq!(model.policies[0].name.as_deref(), Some("example-global-reads"));
+    assert_eq!(
+        model.policies[0].name.as_deref(),
+        Some("example-global-reads")
+    );
+}
+
+fn policy<'m>(model: &'m Model, owner: &str, path: &str) -> &'m policy_lint::model::Policy {
+    model
+        .policies
+        .iter()
+        .find(|p| p.owner == owner && p.path == path)
+        .unwrap_or_else(|| panic!("no policy {path} on {owner}"))
+}
+
+#[test]
+fn every_way_of_writing_a_policy_becomes_a_model_policy() {
+    let model = model("iam.tf.json");
+    let role = model.resource("aws_iam_role.api").next().expect("role");
+    let Kind::Role(role_view) = &role.kind else {
+        panic!("not a role");
+    };
+    assert!(role_view.is_lambda_role());
+    let managed: Vec<(String, String)> = role_view
+        .managed_policies
+        .iter()
+        .map(|m| (set(m).to_string(), m.path.clone()))
+        .collect();
+    assert_eq!(
+        managed,
+        [
+            (
+                "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess".to_owned(),
+                "aws_iam_role.api.managed_policy_arns[0]".to_owned()
+            ),
+            (
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole".to_owned(),
+                "aws_iam_role_policy_attachment.basic.policy_arn".to_owned()
+            ),
+        ]
+    );
+
+    let trust = policy(&model, "aws_iam_role.api", "aws_iam_role.api.assume_role_policy");
+    assert_eq!(trust.kind, PolicyKind::Trust);
+    assert_eq!(
+        trust.document.to_json(),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["sts:AssumeRole"],
+            "Principal": {"Service": ["lambda.amazonaws.com"]}
+        }]})
+    );
+
+    let inline = policy(&model, "aws_iam_role.api", "aws_iam_role.api.inline_policy.policy");
+    assert_eq!(inline.name.as_deref(), Some("tracing"));
+    assert_eq!(
+        inline.document.to_json(),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["xray:PutTraceSegments"], "Resource": "*"
+        }]})
+    );
+
+    let table = policy(&model, "aws_iam_role_policy.table", "aws_iam_role_policy.table.policy");
+    assert_eq!(table.kind, PolicyKind::Identity);
+    assert_eq!(table.attached_to, [Sym::reference("aws_iam_role.api", None)]);
+    assert_eq!(
+        table.document.to_json(),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": ["${aws_cloudwatch_log_group.api.arn}:*"]},
+            {"Sid": "Items", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+             "Resource": ["${aws_dynamodb_table.expenses.arn}"],
+             "Condition": {"ForAllValues:StringEquals": {
+                 "dynamodb:LeadingKeys": ["$${aws:userid}"], "dynamodb:Attributes": ["userId"]}}},
+            {"Effect": "Deny", "NotAction": ["dynamodb:Query"],
+             "NotResource": ["arn:${data.aws_partition.current.partition}:dynamodb:*:*:table/other"]}
+        ]})
+    );
+
+    // The strings of a document are templates, read with the document's lookup.
+    let doc = load_file(&fixtures().join("iam.tf.json"), &Limits::default()).expect("loads");
+    let lookup = policy_lint::adapt::tf::lookup(&doc);
+    let statements = table.document.get("Statement").and_then(|s| s.as_array()).expect("statements");
+    let read = |n: &policy_lint::tree::Node| policy_lint::adapt::Lookup::sym(&lookup, n).to_string();
+    let resource = statements[1].pointer(&["Resource"]).and_then(|r| r.as_array()).expect("list");
+    assert_eq!(read(&resource[0]), "${aws_dynamodb_table.expenses.arn}");
+    let leading = statements[1]
+        .pointer(&["Condition", "ForAllValues:StringEquals", "dynamodb:LeadingKeys"])
+        .and_then(|r| r.as_array())
+        .expect("list");
+    assert_eq!(read(&leading[0]), "${aws:userid}");
+    let not_resource = statements[2].pointer(&["NotResource"]).and_then(|r| r.as_array()).expect("list");
+    assert_eq!(read(&not_resource[0]), "arn:${AWS::Partition}:dynamodb:*:*:table/other");
+
+    let shared = policy(&model, "aws_iam_policy.shared", "aws_iam_policy.shared.policy");
+    assert_eq!(
+        shared.attached_to,
+        [
+            Sym::reference("aws_iam_role.api", None),
+            Sym::reference("aws_iam_role.api", None),
+            Sym::text("deployer")
+        ]
+    );
+    assert!(matches!(model.resource("aws_iam_policy.shared").next().map(|r| &r.kind), Some(Kind::ManagedPolicy)));
+
+    let permission = policy(&model, "aws_lambda_permission.apigw", "aws_lambda_permission.apigw");
+    assert_eq!(permission.kind, PolicyKind::Resource);
+    assert_eq!(permission.attached_to, [Sym::reference("aws_lambda_function.api", None)]);
+    assert_eq!(
+        permission.document.to_json(),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "lambda:InvokeFunction",
+            "Resource": "${aws_lambda_function.api.function_name}",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": "${aws_api_gateway_rest_api.api.execution_arn}/*/*"},
+                "StringEquals": {"aws:SourceAccount": "111111111111"}
+            }
+        }]})
+    );
+    assert_eq!(model.policies.len(), 5);
 }

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Cx;
-use super::source::{TfResource, blocks, first_block, follow};
+use super::source::{TfResource, blocks, blocks_at, first_block, follow};
 use crate::adapt::Lookup;
 use crate::model::{
     ApiMethod, ApiStage, Distribution, Kind, Observed, OriginAccess, State, ViewerPolicy,

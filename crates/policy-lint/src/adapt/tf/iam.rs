@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use super::Cx;
 use super::policy_doc::{self, Doc, object};
-use super::source::{TfResource, blocks};
+use super::source::{TfResource, blocks_at};
 use crate::adapt::Lookup;
 use crate::model::{Kind, Model, Observed, Policy, PolicyKind, Problem, Role};
 use crate::sym::Sym;
@@ -111,10 +111,10 @@ pub(super) fn role(cx: &Cx<'_, '_>, i: usize, model: &mut Model) -> Kind {
         );
         trusted_services = services(cx, &doc);
     }
-    for (n, block) in blocks(&r.body, "inline_policy").into_iter().enumerate() {
+    for (block, path) in blocks_at(&r.body, "inline_policy", "") {
         let name = block.get("name").map(|n| cx.lookup.sym(n).to_string());
         if let Some(node) = block.get("policy") {
-            let path = format!("inline_policy[{n}].policy");
+            let path = format!("{}.policy", path.trim_start_matches('.'));
             push(
                 cx,
                 model,

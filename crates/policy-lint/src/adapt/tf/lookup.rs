@@ -164,6 +164,9 @@ impl<'a> TfLookup<'a> {
 
     /// The reference a traversal makes, or why it is not one.
     fn reference(&self, steps: &[Step<'_>]) -> Result<Sym, String> {
+        if let Some(sym) = pseudo(steps) {
+            return Ok(sym);
+        }
         if let Some(sym) = self.known_address(steps) {
             return Ok(sym);
         }
@@ -197,18 +200,7 @@ impl<'a> TfLookup<'a> {
         let [_, Step::Attr(ty), Step::Attr(name), rest @ ..] = steps else {
             return None;
         };
-        let attr = attribute(rest);
-        let pseudo = match (*ty, attr.as_deref()) {
-            ("aws_caller_identity", Some("account_id")) => Some("AWS::AccountId"),
-            ("aws_region", Some("name" | "region" | "id")) => Some("AWS::Region"),
-            ("aws_partition", Some("partition")) => Some("AWS::Partition"),
-            ("aws_partition", Some("dns_suffix")) => Some("AWS::URLSuffix"),
-            _ => None,
-        };
-        Some(match pseudo {
-            Some(p) => Sym::from_parts([Part::Pseudo(p.to_owned())]),
-            None => Sym::reference(format!("data.{ty}.{name}"), attr.as_deref()),
-        })
+        Some(Sym::reference(format!("data.{ty}.{name}"), attribute(rest).as_deref()))
     }
 
     fn call(&self, name: &str, args: &[Expr<'_>], loc: Loc) -> Node {
@@ -264,6 +256,23 @@ fn root<'s>(steps: &[Step<'s>]) -> Option<&'s str> {
         Some(Step::Attr(name)) => Some(name),
         _ => None,
     }
+}
+
+/// The provider's identity data sources, as the pseudo parameters
+/// CloudFormation spells `AWS::AccountId` and friends, in any module.
+fn pseudo(steps: &[Step<'_>]) -> Option<Sym> {
+    let at = steps.iter().position(|s| *s == Step::Attr("data"))?;
+    let [Step::Attr(ty), Step::Attr(_), Step::Attr(attr)] = steps.get(at + 1..at + 4)? else {
+        return None;
+    };
+    let name = match (*ty, *attr) {
+        ("aws_caller_identity", "account_id") => "AWS::AccountId",
+        ("aws_region", "name" | "region" | "id") => "AWS::Region",
+        ("aws_partition", "partition") => "AWS::Partition",
+        ("aws_partition", "dns_suffix") => "AWS::URLSuffix",
+        _ => return None,
+    };
+    Some(Sym::from_parts([Part::Pseudo(name.to_owned())]))
 }
 
 /// `type.name[.attribute…]`, with any instance key dropped: the model has

@@ -187,18 +187,25 @@ pub(crate) fn blocks<'n>(body: &'n Node, key: &str) -> Vec<&'n Node> {
     }
 }
 
+/// The blocks of a nested block type with their paths (`rule[1]` when the
+/// file writes a list, `rule` when it writes one object).
+pub(crate) fn blocks_at<'n>(body: &'n Node, key: &str, path: &str) -> Vec<(&'n Node, String)> {
+    match body.get(key).map(|n| (n, &n.value)) {
+        Some((_, Value::Array(items))) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.as_object().is_some())
+            .map(|(i, n)| (n, format!("{path}.{key}[{i}]")))
+            .collect(),
+        Some((node, Value::Object(_))) => vec![(node, format!("{path}.{key}"))],
+        _ => Vec::new(),
+    }
+}
+
 /// The first block of a nested block type and its path (`rule[0]` when the
 /// file writes a list, `rule` when it writes one object).
 pub(crate) fn first_block<'n>(body: &'n Node, key: &str, path: &str) -> Option<(&'n Node, String)> {
-    let node = body.get(key)?;
-    match &node.value {
-        Value::Array(items) => items
-            .iter()
-            .find(|n| n.as_object().is_some())
-            .map(|n| (n, format!("{path}.{key}[0]"))),
-        Value::Object(_) => Some((node, format!("{path}.{key}"))),
-        _ => None,
-    }
+    blocks_at(body, key, path).into_iter().next()
 }
 
 /// Follows a chain of nested blocks (the first of each), returning the
@@ -592,19 +599,23 @@ impl Reconcile<'_> {
             })
             .collect();
         let object = refs.iter().copied().min_by_key(|r| r.len())?;
+        let same_object = |r: &&str| {
+            r.strip_prefix(object)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        };
+        if object.starts_with("module.") || !refs.iter().all(same_object) {
+            return None;
+        }
         let attrs: BTreeSet<&str> = refs
             .iter()
             .filter_map(|r| r.strip_prefix(object)?.strip_prefix('.'))
             .collect();
-        let all_same = refs.iter().all(|r| r.starts_with(object));
-        let [attr] = attrs.into_iter().collect::<Vec<_>>()[..] else {
-            return None;
-        };
-        if !all_same || object.starts_with("module.") {
-            return None;
-        }
         let target = self.instance_of(&format!("{}{object}", self.module))?;
-        Some(format!("{target}.{attr}"))
+        match attrs.into_iter().collect::<Vec<_>>()[..] {
+            [] => Some(target),
+            [attr] => Some(format!("{target}.{attr}")),
+            _ => None,
+        }
     }
 
     fn instance_of(&self, object: &str) -> Option<String> {

@@ -6,7 +6,7 @@
 //! else from the service's documented default, as for CloudFormation.
 
 use super::Cx;
-use super::source::{TfResource, blocks, first_block, follow};
+use super::source::{TfResource, blocks, blocks_at, first_block, follow};
 use crate::model::{Bucket, Kind, Model, Observed, PublicAccessBlock, Table};
 use crate::tree::{Node, Value};
 
@@ -141,13 +141,13 @@ fn ownership(cx: &Cx<'_, '_>, i: usize) -> Observed<String> {
 fn cors_origins(cx: &Cx<'_, '_>, i: usize) -> Option<Vec<Observed<String>>> {
     let r = &cx.source.resources[i];
     let holder = cx.part(i, CORS).unwrap_or(r);
-    let rules = blocks(&holder.body, "cors_rule");
+    let rules = blocks_at(&holder.body, "cors_rule", &holder.address);
     if rules.is_empty() {
         return None;
     }
     let mut out = Vec::new();
-    for (n, rule) in rules.iter().enumerate() {
-        let path = format!("{}.cors_rule[{n}].allowed_origins", holder.address);
+    for (rule, path) in rules {
+        let path = format!("{path}.allowed_origins");
         let Some(origins) = rule.get("allowed_origins") else {
             continue;
         };
