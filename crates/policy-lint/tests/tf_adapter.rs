@@ -217,6 +217,13 @@ fn a_bucket_split_over_the_providers_resources_is_one_bucket() {
     let (resource, bucket) = the_bucket(&model);
     assert_eq!(resource.id, "aws_s3_bucket.site");
     assert_eq!(resource.loc, loc(12, 7));
+    assert!(set(&resource.retained));
+    assert_eq!(
+        resource.retained.path,
+        "aws_s3_bucket.site.lifecycle.prevent_destroy"
+    );
+    assert_eq!(model.default_tags.len(), 4);
+    assert_eq!(resource.tags.as_ref().map(set), Some(Default::default()));
     let pab = &bucket.public_access_block;
     for (flag, value) in pab.flags() {
         assert!(set(value), "{flag}");
@@ -486,7 +493,11 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
         ]
     );
 
-    let trust = policy(&model, "aws_iam_role.api", "aws_iam_role.api.assume_role_policy");
+    let trust = policy(
+        &model,
+        "aws_iam_role.api",
+        "aws_iam_role.api.assume_role_policy",
+    );
     assert_eq!(trust.kind, PolicyKind::Trust);
     assert_eq!(
         trust.document.to_json(),
@@ -496,7 +507,11 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
         }]})
     );
 
-    let inline = policy(&model, "aws_iam_role.api", "aws_iam_role.api.inline_policy.policy");
+    let inline = policy(
+        &model,
+        "aws_iam_role.api",
+        "aws_iam_role.api.inline_policy.policy",
+    );
     assert_eq!(inline.name.as_deref(), Some("tracing"));
     assert_eq!(
         inline.document.to_json(),
@@ -505,9 +520,16 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
         }]})
     );
 
-    let table = policy(&model, "aws_iam_role_policy.table", "aws_iam_role_policy.table.policy");
+    let table = policy(
+        &model,
+        "aws_iam_role_policy.table",
+        "aws_iam_role_policy.table.policy",
+    );
     assert_eq!(table.kind, PolicyKind::Identity);
-    assert_eq!(table.attached_to, [Sym::reference("aws_iam_role.api", None)]);
+    assert_eq!(
+        table.attached_to,
+        [Sym::reference("aws_iam_role.api", None)]
+    );
     assert_eq!(
         table.document.to_json(),
         serde_json::json!({"Version": "2012-10-17", "Statement": [
@@ -525,19 +547,41 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
     // The strings of a document are templates, read with the document's lookup.
     let doc = load_file(&fixtures().join("iam.tf.json"), &Limits::default()).expect("loads");
     let lookup = policy_lint::adapt::tf::lookup(&doc);
-    let statements = table.document.get("Statement").and_then(|s| s.as_array()).expect("statements");
-    let read = |n: &policy_lint::tree::Node| policy_lint::adapt::Lookup::sym(&lookup, n).to_string();
-    let resource = statements[1].pointer(&["Resource"]).and_then(|r| r.as_array()).expect("list");
+    let statements = table
+        .document
+        .get("Statement")
+        .and_then(|s| s.as_array())
+        .expect("statements");
+    let read =
+        |n: &policy_lint::tree::Node| policy_lint::adapt::Lookup::sym(&lookup, n).to_string();
+    let resource = statements[1]
+        .pointer(&["Resource"])
+        .and_then(|r| r.as_array())
+        .expect("list");
     assert_eq!(read(&resource[0]), "${aws_dynamodb_table.expenses.arn}");
     let leading = statements[1]
-        .pointer(&["Condition", "ForAllValues:StringEquals", "dynamodb:LeadingKeys"])
+        .pointer(&[
+            "Condition",
+            "ForAllValues:StringEquals",
+            "dynamodb:LeadingKeys",
+        ])
         .and_then(|r| r.as_array())
         .expect("list");
     assert_eq!(read(&leading[0]), "${aws:userid}");
-    let not_resource = statements[2].pointer(&["NotResource"]).and_then(|r| r.as_array()).expect("list");
-    assert_eq!(read(&not_resource[0]), "arn:${AWS::Partition}:dynamodb:*:*:table/other");
+    let not_resource = statements[2]
+        .pointer(&["NotResource"])
+        .and_then(|r| r.as_array())
+        .expect("list");
+    assert_eq!(
+        read(&not_resource[0]),
+        "arn:${AWS::Partition}:dynamodb:*:*:table/other"
+    );
 
-    let shared = policy(&model, "aws_iam_policy.shared", "aws_iam_policy.shared.policy");
+    let shared = policy(
+        &model,
+        "aws_iam_policy.shared",
+        "aws_iam_policy.shared.policy",
+    );
     assert_eq!(
         shared.attached_to,
         [
@@ -546,11 +590,24 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
             Sym::text("deployer")
         ]
     );
-    assert!(matches!(model.resource("aws_iam_policy.shared").next().map(|r| &r.kind), Some(Kind::ManagedPolicy)));
+    assert!(matches!(
+        model
+            .resource("aws_iam_policy.shared")
+            .next()
+            .map(|r| &r.kind),
+        Some(Kind::ManagedPolicy)
+    ));
 
-    let permission = policy(&model, "aws_lambda_permission.apigw", "aws_lambda_permission.apigw");
+    let permission = policy(
+        &model,
+        "aws_lambda_permission.apigw",
+        "aws_lambda_permission.apigw",
+    );
     assert_eq!(permission.kind, PolicyKind::Resource);
-    assert_eq!(permission.attached_to, [Sym::reference("aws_lambda_function.api", None)]);
+    assert_eq!(
+        permission.attached_to,
+        [Sym::reference("aws_lambda_function.api", None)]
+    );
     assert_eq!(
         permission.document.to_json(),
         serde_json::json!({"Version": "2012-10-17", "Statement": [{
@@ -565,4 +622,43 @@ fn every_way_of_writing_a_policy_becomes_a_model_policy() {
         }]})
     );
     assert_eq!(model.policies.len(), 5);
+}
+
+#[test]
+fn plan_modules_and_instances_keep_their_addresses_and_parts() {
+    let model = model("plan_modules.tfplan.json");
+    let buckets: Vec<(&str, bool, Option<usize>)> = model
+        .resources
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::Bucket(b) => {
+                let acls = set(&b.public_access_block.block_public_acls);
+                let tags = r.tags.as_ref().map(|t| set(t).len());
+                Some((r.id.as_str(), acls, tags))
+            }
+            _ => None,
+        })
+        .collect();
+    // Each instance finds its own public-access block; `tags_all`, when
+    // the plan knows it, holds the provider's default tags already.
+    assert_eq!(
+        buckets,
+        [
+            ("module.site.aws_s3_bucket.b[0]", true, Some(4)),
+            ("module.site.aws_s3_bucket.b[1]", false, Some(0))
+        ]
+    );
+    let defaults: Vec<&str> = model.default_tags.keys().map(String::as_str).collect();
+    assert_eq!(defaults, ["environment", "owner", "project"]);
+    let b1 = model
+        .resource("module.site.aws_s3_bucket.b[1]")
+        .next()
+        .expect("bucket");
+    let Kind::Bucket(b1) = &b1.kind else {
+        panic!("not a bucket");
+    };
+    assert_eq!(
+        b1.public_access_block.block_public_acls.path,
+        "module.site.aws_s3_bucket_public_access_block.b[1].block_public_acls"
+    );
 }

@@ -275,11 +275,8 @@ pub(super) fn distribution(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Kind {
             "default_cache_behavior",
         ),
     }];
-    for (i, b) in blocks(&r.body, "ordered_cache_behavior")
-        .into_iter()
-        .enumerate()
-    {
-        let path = format!("{}.ordered_cache_behavior[{i}]", r.address);
+    let ordered = blocks_at(&r.body, "ordered_cache_behavior", &r.address);
+    for (i, (b, path)) in ordered.into_iter().enumerate() {
         viewer_policies.push(ViewerPolicy {
             behavior: format!("CacheBehaviors[{i}]"),
             policy: policy(Some((b, path)), "ordered_cache_behavior"),

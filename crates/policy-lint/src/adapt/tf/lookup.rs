@@ -200,7 +200,10 @@ impl<'a> TfLookup<'a> {
         let [_, Step::Attr(ty), Step::Attr(name), rest @ ..] = steps else {
             return None;
         };
-        Some(Sym::reference(format!("data.{ty}.{name}"), attribute(rest).as_deref()))
+        Some(Sym::reference(
+            format!("data.{ty}.{name}"),
+            attribute(rest).as_deref(),
+        ))
     }
 
     fn call(&self, name: &str, args: &[Expr<'_>], loc: Loc) -> Node {

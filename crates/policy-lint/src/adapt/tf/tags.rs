@@ -12,9 +12,10 @@
 use std::collections::BTreeMap;
 
 use super::Cx;
-use super::source::{TfResource, first_block};
+use super::source::{TfResource, blocks, first_block};
 use crate::adapt::Lookup;
 use crate::model::{Observed, State};
+use crate::tree::{Node, Value};
 
 /// Types whose schema has `tags` (among those the adapter reads, and
 /// common neighbours). A type not listed counts as taggable when a block
@@ -132,9 +133,15 @@ impl DefaultTags {
         };
         let path = format!("{}.{key}", r.address);
         let mut tags = match r.body.get(key) {
-            Some(node) => cx.reader(r).tags(node, &path),
+            Some(node) => read(cx, node, path),
             None => Observed::set(Tags::new(), path, r.loc),
         };
+        // `tag { key, value }` blocks (`aws_autoscaling_group`).
+        if let State::Set(own) = &mut tags.state {
+            for block in blocks(&r.body, "tag") {
+                own.extend(pair(cx, block));
+            }
+        }
         if self.per_resource {
             if let (State::Set(own), Some(defaults)) =
                 (&mut tags.state, self.by_provider.get(&r.provider))
@@ -149,7 +156,34 @@ impl DefaultTags {
 }
 
 fn taggable(r: &TfResource<'_>) -> bool {
-    TAGGABLE.contains(&r.ty)
-        || (!UNTAGGABLE.contains(&r.ty)
-            && (r.body.get("tags").is_some() || r.body.get("tags_all").is_some()))
+    let written = ["tags", "tags_all", "tag"]
+        .iter()
+        .any(|k| r.body.get(k).is_some());
+    TAGGABLE.contains(&r.ty) || (!UNTAGGABLE.contains(&r.ty) && written)
+}
+
+/// A `tags` map, or a list of `{key, value}` maps (older resources).
+fn read(cx: &Cx<'_, '_>, node: &Node, path: String) -> Observed<Tags> {
+    let value = cx.lookup.expand(node);
+    match &value.value {
+        Value::Object(map) => {
+            let tags = map
+                .iter()
+                .map(|(k, v)| (k.name.clone(), cx.lookup.sym(v).to_string()));
+            Observed::set(tags.collect(), path, node.loc)
+        }
+        Value::Array(items) => {
+            let tags = items.iter().filter_map(|i| pair(cx, i));
+            Observed::set(tags.collect(), path, node.loc)
+        }
+        Value::Unknown(reason) => Observed::unknown(reason.clone(), path, node.loc),
+        _ => Observed::unknown("tags are neither a map nor a list", path, node.loc),
+    }
+}
+
+fn pair(cx: &Cx<'_, '_>, item: &Node) -> Option<(String, String)> {
+    let get = |a: &str, b: &str| item.get(a).or_else(|| item.get(b));
+    let key = cx.text(get("key", "Key")?)?;
+    let value = get("value", "Value").map(|v| cx.lookup.sym(v).to_string());
+    Some((key, value.unwrap_or_default()))
 }
