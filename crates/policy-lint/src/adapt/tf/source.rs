@@ -70,6 +70,7 @@ pub(crate) struct Source<'a> {
     pub providers: Vec<Provider<'a>>,
     /// `module` blocks: address and body (their arguments can hold secrets).
     pub modules: Vec<(String, &'a Node)>,
+    data_index: HashMap<String, usize>,
 }
 
 impl<'a> Source<'a> {
@@ -87,7 +88,18 @@ impl<'a> Source<'a> {
     }
 
     pub(crate) fn data_source(&self, address: &str) -> Option<&TfResource<'a>> {
-        self.data.iter().find(|d| d.address == address)
+        self.data_index.get(address).map(|&i| &self.data[i])
+    }
+
+    /// Indexes the data sources once they are all read.
+    fn indexed(mut self) -> Self {
+        self.data_index = self
+            .data
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.address.clone(), i))
+            .collect();
+        self
     }
 }
 
@@ -105,7 +117,10 @@ pub(crate) fn from_config(root: &Node) -> Source<'_> {
             loc: b.loc,
         }
     }
-    let comment = |b: &terraform::Block<'_>| b.name == "//" || b.type_name == Some("//");
+    // A comment, or a block Terraform creates no instance of.
+    let skip = |b: &terraform::Block<'_>| {
+        b.name == "//" || b.type_name == Some("//") || creates_nothing(b.body)
+    };
     let variables = terraform::variables(root)
         .into_iter()
         .filter(|b| b.name != "//")
@@ -125,12 +140,12 @@ pub(crate) fn from_config(root: &Node) -> Source<'_> {
     Source {
         resources: terraform::resources(root)
             .into_iter()
-            .filter(|b| !comment(b))
+            .filter(|b| !skip(b))
             .map(block)
             .collect(),
         data: terraform::data_sources(root)
             .into_iter()
-            .filter(|b| !comment(b))
+            .filter(|b| !skip(b))
             .map(block)
             .collect(),
         variables,
@@ -148,7 +163,21 @@ pub(crate) fn from_config(root: &Node) -> Source<'_> {
             .into_iter()
             .map(|b| (b.address, b.body))
             .collect(),
+        data_index: HashMap::new(),
     }
+    .indexed()
+}
+
+/// `count = 0` or `for_each = {}` written as literals.
+fn creates_nothing(body: &Node) -> bool {
+    let count = body.get("count").map(|c| &c.value);
+    let zero = matches!(count, Some(Value::Number(n) | Value::String(n)) if n == "0");
+    let empty = match body.get("for_each").map(|f| &f.value) {
+        Some(Value::Object(map)) => map.is_empty(),
+        Some(Value::Array(items)) => items.is_empty(),
+        _ => false,
+    };
+    zero || empty
 }
 
 /// `lifecycle { prevent_destroy = true }`.
@@ -272,7 +301,7 @@ pub(crate) fn from_plan(root: &Node) -> Source<'_> {
     source.variables = config.variables();
     source.outputs = config.outputs();
     source.providers = config.providers();
-    source
+    source.indexed()
 }
 
 fn plan_resource<'a>(

@@ -102,7 +102,7 @@ impl DefaultTags {
             .resources
             .iter()
             .filter(|r| taggable(r))
-            .any(|r| by_provider.get(&r.provider).cloned().unwrap_or_default() != default);
+            .any(|r| by_provider.get(&r.provider).unwrap_or(&Tags::new()) != &default);
         Self {
             by_provider,
             per_resource,
