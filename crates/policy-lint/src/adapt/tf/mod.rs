@@ -6,9 +6,9 @@
 //! that name other resources. Each model resource is then read like its
 //! CloudFormation counterpart (see `adapt::cfn`), with the same documented
 //! defaults:
-//! - the aws provider splits a bucket over up to ten resources
+//! - the aws provider splits a bucket over many resources
 //!   (`aws_s3_bucket_public_access_block`, `…_server_side_encryption_configuration`,
-//!   …); they are folded into the one bucket they name, and the settings
+//!   and seven more); they are folded into the one bucket they name, and the settings
 //!   still written inline on `aws_s3_bucket` count where no split resource
 //!   sets them;
 //! - every policy document (inline JSON, `jsonencode(…)`, an
@@ -29,6 +29,7 @@ mod expr;
 mod iam;
 mod index;
 mod lookup;
+mod planned;
 mod policy_doc;
 mod secrets;
 mod source;
@@ -52,7 +53,7 @@ use source::{Source, TfResource};
 /// Reads a Terraform configuration or plan into the model.
 pub fn adapt(doc: &Document) -> Model {
     let (format, source) = if doc.format == Format::TerraformPlan {
-        (SourceFormat::TerraformPlan, source::from_plan(&doc.root))
+        (SourceFormat::TerraformPlan, planned::from_plan(&doc.root))
     } else {
         (SourceFormat::Terraform, source::from_config(&doc.root))
     };
@@ -94,7 +95,7 @@ pub fn adapt(doc: &Document) -> Model {
 /// strings in the policy documents of the document's model.
 pub fn lookup(doc: &Document) -> TfLookup<'_> {
     if doc.format == Format::TerraformPlan {
-        source::from_plan(&doc.root).lookup()
+        planned::from_plan(&doc.root).lookup()
     } else {
         source::from_config(&doc.root).lookup()
     }
