@@ -74,7 +74,11 @@ pub(crate) fn render(steps: &[Step<'_>]) -> String {
 
 /// Parses one expression; trailing text makes the whole an [`Expr::Other`].
 pub(crate) fn parse(text: &str) -> Expr<'_> {
-    let mut p = Parser { s: text, i: 0 };
+    let mut p = Parser {
+        s: text,
+        i: 0,
+        depth: 0,
+    };
     let expr = p.expr(&[]);
     p.ws(true);
     if p.i == text.len() {
@@ -87,7 +91,12 @@ pub(crate) fn parse(text: &str) -> Expr<'_> {
 struct Parser<'s> {
     s: &'s str,
     i: usize,
+    /// Expressions open around the current one.
+    depth: usize,
 }
+
+/// Deeper expressions are not read (the recursion is bounded).
+const MAX_DEPTH: usize = 64;
 
 /// Characters that continue an expression with an operator.
 const OPERATOR_START: &[u8] = b"?=!<>+-*/%&|";
@@ -124,6 +133,18 @@ impl<'s> Parser<'s> {
 
     /// An expression that ends at one of `stops` (or the end of the text).
     fn expr(&mut self, stops: &[u8]) -> Expr<'s> {
+        if self.depth >= MAX_DEPTH {
+            let start = self.i;
+            self.skip_to(stops);
+            return Expr::Other(self.s[start..self.i].trim());
+        }
+        self.depth += 1;
+        let expr = self.bounded_expr(stops);
+        self.depth -= 1;
+        expr
+    }
+
+    fn bounded_expr(&mut self, stops: &[u8]) -> Expr<'s> {
         self.ws(true);
         let start = self.i;
         let primary = self.primary();
@@ -445,5 +466,19 @@ mod tests {
         assert_eq!(items[0].1, Expr::Other("var.x ? \"*\" : \"b\""));
         assert_eq!(items[1].1, Expr::Str("é\n".into()));
         assert_eq!(parse("f(a...)"), Expr::Call("f", vec![Expr::Other("a...")]));
+    }
+
+    #[test]
+    fn hostile_text_neither_panics_nor_recurses_without_bound() {
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(parse(&deep), Expr::Tuple(_)));
+        let seed = "{é = [\"${a.b}\", f(x, \"\\u00e9\"), c[\"k\"].*]} ? \"é\" : 'x' )]},\n";
+        let chars: Vec<(usize, char)> = seed.char_indices().collect();
+        for &(i, _) in &chars {
+            for &(j, _) in chars.iter().filter(|(j, _)| *j >= i) {
+                let _ = parse(&seed[i..j]);
+                let _ = template::pieces(&seed[i..j]);
+            }
+        }
     }
 }

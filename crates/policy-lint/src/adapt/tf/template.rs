@@ -97,44 +97,61 @@ fn strip_markers(inner: &str) -> &str {
 
 /// The offset of the `}` that closes an expression starting at `start`.
 pub(crate) fn expr_end(s: &str, start: usize) -> Option<usize> {
-    let bytes = s.as_bytes();
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' => depth += 1,
-            b'}' if depth == 0 => return Some(i),
-            b'}' => depth -= 1,
-            b'"' => {
-                i = string_end(s, i + 1)?;
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    scan(s, start, Context::Expr(0))
 }
 
 /// The offset just past the `"` that closes a quoted string whose text
 /// starts at `start`; quoted strings are templates themselves.
 pub(crate) fn string_end(s: &str, start: usize) -> Option<usize> {
+    scan(s, start, Context::Str)
+}
+
+/// Where the scanner is: in an expression (with its open braces) or in a
+/// quoted string inside one.
+enum Context {
+    Expr(usize),
+    Str,
+}
+
+/// Finds where the outermost context closes. Nesting is kept on an explicit
+/// stack, so hostile input cannot exhaust the call stack.
+fn scan(s: &str, start: usize, outer: Context) -> Option<usize> {
     let bytes = s.as_bytes();
+    let mut stack = vec![outer];
     let mut i = start;
     while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
-                i = expr_end(s, i + 2)? + 1;
-            }
-            b'$' | b'%'
-                if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') =>
-            {
-                i += 3;
-            }
-            _ => i += 1,
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        match stack.last_mut()? {
+            Context::Expr(depth) => match b {
+                b'{' => *depth += 1,
+                b'}' if *depth > 0 => *depth -= 1,
+                b'}' => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Some(i);
+                    }
+                }
+                b'"' => stack.push(Context::Str),
+                _ => {}
+            },
+            Context::Str => match b {
+                b'\\' => i += 1,
+                b'"' => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Some(i + 1);
+                    }
+                }
+                b'$' | b'%' if next == Some(b'{') => {
+                    stack.push(Context::Expr(0));
+                    i += 1;
+                }
+                b'$' | b'%' if next == Some(b) && bytes.get(i + 2) == Some(&b'{') => i += 2,
+                _ => {}
+            },
         }
+        i += 1;
     }
     None
 }
@@ -183,6 +200,15 @@ mod tests {
             [r#"I:jsonencode({a = "}", b = "${x.y}"})"#, "T:!"]
         );
         assert_eq!(pieces("a ${var.x"), Err(Unterminated { at: 2 }));
+        assert_eq!(texts(r#"${"a\"}"}b"#), [r#"I:"a\"}""#, "T:b"]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_exhaust_the_stack() {
+        let deep = format!("${{{}}}", "\"${".repeat(100_000));
+        assert!(pieces(&deep).is_err());
+        let deep = format!("${{{}{}}}", "{".repeat(100_000), "}".repeat(100_000));
+        assert!(pieces(&deep).is_ok());
     }
 
     #[test]
