@@ -662,3 +662,84 @@ fn plan_modules_and_instances_keep_their_addresses_and_parts() {
         "module.site.aws_s3_bucket_public_access_block.b[1].block_public_acls"
     );
 }
+
+/// CloudFormation logical IDs and the Terraform addresses of the same
+/// constructs in `parity/`.
+const PARITY: &[(&str, &str)] = &[
+    ("SiteBucket", "aws_s3_bucket.site_bucket"),
+    (
+        "SiteBucketPolicy",
+        "aws_s3_bucket_policy.site_bucket_policy",
+    ),
+    ("OpenBucket", "aws_s3_bucket.open_bucket"),
+    ("ExpensesTable", "aws_dynamodb_table.expenses_table"),
+    ("Key", "aws_kms_key.key"),
+    ("ApiRole", "aws_iam_role.api_role"),
+    ("ApiFunction", "aws_lambda_function.api_function"),
+    ("WorkerFunction", "aws_lambda_function.worker_function"),
+    ("ApiLogGroup", "aws_cloudwatch_log_group.api_log_group"),
+    (
+        "AccessLogGroup",
+        "aws_cloudwatch_log_group.access_log_group",
+    ),
+    ("AlarmTopic", "aws_sns_topic.alarm_topic"),
+    ("PlainTopic", "aws_sns_topic.plain_topic"),
+    ("ErrorsAlarm", "aws_cloudwatch_metric_alarm.errors_alarm"),
+    ("Api", "aws_api_gateway_rest_api.api"),
+    (
+        "ExpensesResource",
+        "aws_api_gateway_resource.expenses_resource",
+    ),
+    ("Authorizer", "aws_api_gateway_authorizer.authorizer"),
+    ("GetMethod", "aws_api_gateway_method.get_method"),
+    ("DeleteMethod", "aws_api_gateway_method.delete_method"),
+    ("PreflightMethod", "aws_api_gateway_method.preflight_method"),
+    ("Deployment", "aws_api_gateway_deployment.deployment"),
+    ("ProdStage", "aws_api_gateway_stage.prod_stage"),
+    ("TestStage", "aws_api_gateway_stage.test_stage"),
+    ("UserPool", "aws_cognito_user_pool.user_pool"),
+    (
+        "UserPoolClient",
+        "aws_cognito_user_pool_client.user_pool_client",
+    ),
+    ("Distribution", "aws_cloudfront_distribution.distribution"),
+];
+
+/// Every evaluation, passes included, per construct: (construct, rule,
+/// detail, status).
+fn evaluations(path: &Path, construct: impl Fn(&str) -> Option<&'static str>) -> BTreeSet<String> {
+    let report = lint_paths(&[path.to_path_buf()], &Options::default());
+    assert!(report.input_errors.is_empty(), "{:?}", report.input_errors);
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let name = construct(&f.resource).unwrap_or("?");
+            // A detail can be a property name (`IdToken`, `id_token`).
+            let detail = f
+                .detail
+                .as_ref()
+                .map(|d| d.replace('_', "").to_ascii_lowercase());
+            format!("{name} {} {detail:?} {:?}", f.rule, f.status)
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_constructs_give_the_same_findings_in_both_formats() {
+    let dir = fixtures().join("parity");
+    let cfn = evaluations(&dir.join("stack.yaml"), |id| {
+        PARITY.iter().find(|(c, _)| *c == id).map(|(c, _)| *c)
+    });
+    let tf = evaluations(&dir.join("stack.tf.json"), |address| {
+        PARITY.iter().find(|(_, t)| *t == address).map(|(c, _)| *c)
+    });
+    let only_cfn: Vec<&String> = cfn.difference(&tf).collect();
+    let only_tf: Vec<&String> = tf.difference(&cfn).collect();
+    assert!(
+        only_cfn.is_empty() && only_tf.is_empty(),
+        "only in CloudFormation: {only_cfn:#?}\nonly in Terraform: {only_tf:#?}"
+    );
+    // The stack is built to fail: make sure the comparison compares something.
+    assert!(cfn.len() > 15, "{cfn:#?}");
+}
