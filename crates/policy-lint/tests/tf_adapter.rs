@@ -743,3 +743,25 @@ fn the_same_constructs_give_the_same_findings_in_both_formats() {
     // The stack is built to fail: make sure the comparison compares something.
     assert!(cfn.len() > 15, "{cfn:#?}");
 }
+
+#[test]
+fn case_copies_match_the_shared_originals_when_present() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/cases");
+    if !shared.is_dir() {
+        return;
+    }
+    for name in [
+        "CASE-006.tf.json",
+        "CASE-006.expect",
+        "CASE-008.tfplan.json",
+        "CASE-008.expect",
+    ] {
+        let read =
+            |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let copy = read(fixtures().join("cases").join(name));
+        assert!(
+            read(shared.join(name)) == copy,
+            "{name} differs from ../shared/cases"
+        );
+    }
+}

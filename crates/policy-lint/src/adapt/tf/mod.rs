@@ -31,6 +31,7 @@ mod index;
 mod lookup;
 mod planned;
 mod policy_doc;
+mod problems;
 mod secrets;
 mod source;
 mod storage;
@@ -73,6 +74,7 @@ pub fn adapt(doc: &Document) -> Model {
     let default_tags = tags::DefaultTags::new(&cx);
     model.default_tags = default_tags.model_wide();
     secrets::collect(&cx, &mut model);
+    problems::collect(&cx);
     let log_targets = storage::log_targets(&cx);
     for (i, r) in source.resources.iter().enumerate() {
         let kind = kind_of(&cx, i, &log_targets, &mut model);
