@@ -244,10 +244,41 @@ pub(super) fn resource_policies(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut
     }
 }
 
+/// The conditions a Lambda permission's arguments stand for.
+const PERMISSION_CONDITIONS: &[(&str, &str, &str)] = &[
+    ("source_arn", "ArnLike", "aws:SourceArn"),
+    ("source_account", "StringEquals", "aws:SourceAccount"),
+    ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+    (
+        "function_url_auth_type",
+        "StringEquals",
+        "lambda:FunctionUrlAuthType",
+    ),
+];
+
 /// A Lambda permission is a one-statement resource policy on the function.
 fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
     let loc = r.loc;
-    let body = &r.body;
+    let statements = Node::new(Value::Array(vec![permission_statement(cx, r)]), loc);
+    let version = Node::string("2012-10-17", loc);
+    let attached = r
+        .body
+        .get("function_name")
+        .map(|n| cx.target(n, "aws_lambda_function"));
+    model.policies.push(Policy {
+        owner: r.address.clone(),
+        owner_type: r.ty.to_owned(),
+        kind: PolicyKind::Resource,
+        attached_to: attached.into_iter().collect(),
+        name: None,
+        document: object([("Version", version), ("Statement", statements)], loc),
+        path: r.address.clone(),
+        assumptions: Vec::new(),
+    });
+}
+
+fn permission_statement(cx: &Cx<'_, '_>, r: &TfResource<'_>) -> Node {
+    let (loc, body) = (r.loc, &r.body);
     let principal = body
         .get("principal")
         .cloned()
@@ -262,47 +293,14 @@ fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
     ];
     statement.extend(body.get("action").map(|a| ("Action", a.clone())));
     statement.extend(body.get("function_name").map(|f| ("Resource", f.clone())));
-    let mut tests = Vec::new();
-    for (arg, test, key) in [
-        ("source_arn", "ArnLike", "aws:SourceArn"),
-        ("source_account", "StringEquals", "aws:SourceAccount"),
-        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
-        (
-            "function_url_auth_type",
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-        ),
-    ] {
-        if let Some(value) = body.get(arg) {
-            tests.push((test, key, value.clone()));
-        }
-    }
+    let tests: Vec<_> = PERMISSION_CONDITIONS
+        .iter()
+        .filter_map(|(arg, test, key)| Some((*test, *key, body.get(arg)?.clone())))
+        .collect();
     if !tests.is_empty() {
         statement.push(("Condition", conditions(tests, loc)));
     }
-    let statements = Node::new(Value::Array(vec![object(statement, loc)]), loc);
-    let doc = object(
-        [
-            ("Version", Node::string("2012-10-17", loc)),
-            ("Statement", statements),
-        ],
-        loc,
-    );
-    let attached = body
-        .get("function_name")
-        .map(|n| cx.target(n, "aws_lambda_function"))
-        .into_iter()
-        .collect();
-    model.policies.push(Policy {
-        owner: r.address.clone(),
-        owner_type: r.ty.to_owned(),
-        kind: PolicyKind::Resource,
-        attached_to: attached,
-        name: None,
-        document: doc,
-        path: r.address.clone(),
-        assumptions: Vec::new(),
-    });
+    object(statement, loc)
 }
 
 /// Condition keys under one operator (two `StringEquals` keys) share its

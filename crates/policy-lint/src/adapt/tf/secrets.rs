@@ -7,6 +7,7 @@
 //! a secret should arrive.
 
 use super::Cx;
+use super::template;
 use crate::adapt::Lookup;
 use crate::model::{Model, SecretCandidate};
 use crate::secrets;
@@ -22,46 +23,16 @@ const META: &[&str] = &[
     "for_each",
 ];
 
-/// Who holds the values being scanned.
-struct Owner<'o> {
-    id: &'o str,
-    ty: &'o str,
-}
-
 pub(super) fn collect(cx: &Cx<'_, '_>, model: &mut Model) {
     for r in &cx.source.resources {
-        let owner = Owner {
-            id: &r.address,
-            ty: r.ty,
-        };
-        scan(cx, model, &owner, &r.body, &r.address, true);
+        Scan::new(cx, &r.address, r.ty, true).node(model, &r.body, &r.address);
     }
     for p in &cx.source.providers {
         let id = format!("provider.{}", p.key);
-        scan(
-            cx,
-            model,
-            &Owner {
-                id: &id,
-                ty: "provider",
-            },
-            &p.body,
-            &id,
-            true,
-        );
+        Scan::new(cx, &id, "provider", true).node(model, &p.body, &id);
     }
     for (address, body) in &cx.source.modules {
-        scan(
-            cx,
-            model,
-            &Owner {
-                id: address,
-                ty: "module",
-            },
-            body,
-            address,
-            true,
-        );
+        Scan::new(cx, address, "module", true).node(model, body, address);
     }
     variables(cx, model);
     outputs(cx, model);
@@ -74,38 +45,27 @@ fn variables(cx: &Cx<'_, '_>, model: &mut Model) {
         };
         let id = format!("var.{}", v.name);
         let path = format!("variable.{}.default", v.name);
-        match &default.value {
-            // Variable defaults are literal values, not templates.
-            Value::String(text) | Value::Number(text) => {
-                model.secret_candidates.push(SecretCandidate {
-                    owner: id,
-                    owner_type: "variable".to_owned(),
-                    name: v.name.to_owned(),
-                    value: text.clone(),
-                    path,
-                    loc: default.loc,
-                    no_echo: v.sensitive,
-                })
-            }
-            _ => scan(
-                cx,
-                model,
-                &Owner {
-                    id: &id,
-                    ty: "variable",
-                },
-                default,
-                &path,
-                false,
-            ),
-        }
+        // Variable defaults are literal values, not templates.
+        let (Value::String(text) | Value::Number(text)) = &default.value else {
+            Scan::new(cx, &id, "variable", false).node(model, default, &path);
+            continue;
+        };
+        model.secret_candidates.push(SecretCandidate {
+            owner: id,
+            owner_type: "variable".to_owned(),
+            name: v.name.to_owned(),
+            value: text.clone(),
+            path,
+            loc: default.loc,
+            no_echo: v.sensitive,
+        });
     }
 }
 
 fn outputs(cx: &Cx<'_, '_>, model: &mut Model) {
     for (name, value) in &cx.source.outputs {
         // Only literals: a reference names a value, it does not hold one.
-        let literal = value.as_str().filter(|t| !super::template::is_dynamic(t));
+        let literal = value.as_str().filter(|t| !template::is_dynamic(t));
         let Some(text) = literal.and_then(|_| cx.text(value)) else {
             continue;
         };
@@ -121,59 +81,67 @@ fn outputs(cx: &Cx<'_, '_>, model: &mut Model) {
     }
 }
 
-/// String leaves that could be credentials. `templates`: whether strings
-/// are templates (resource arguments) or literal (variable defaults).
-fn scan(
-    cx: &Cx<'_, '_>,
-    model: &mut Model,
-    owner: &Owner<'_>,
-    node: &Node,
-    path: &str,
+/// A walk over the values one owner holds, for string leaves that could
+/// be credentials.
+struct Scan<'c, 'x, 'a, 'o> {
+    cx: &'c Cx<'x, 'a>,
+    owner: &'o str,
+    owner_type: &'o str,
+    /// Whether strings are templates (arguments) or literal (defaults).
     templates: bool,
-) {
-    let mut visit = |name: &str, child: &Node, child_path: String| {
-        let text = match &child.value {
-            Value::String(s) if !templates => Some(s.clone()),
-            Value::String(s) if !super::template::is_dynamic(s) => {
-                cx.lookup.sym(child).as_literal().map(str::to_owned)
-            }
-            _ => None,
-        };
-        match text {
-            Some(text)
-                if secrets::secret_name(name) || secrets::classify(name, &text).is_some() =>
-            {
-                model.secret_candidates.push(SecretCandidate {
-                    owner: owner.id.to_owned(),
-                    owner_type: owner.ty.to_owned(),
-                    name: name.to_owned(),
-                    value: text,
-                    path: child_path,
-                    loc: child.loc,
-                    no_echo: false,
-                });
-            }
-            Some(_) => {}
-            None if !matches!(child.value, Value::String(_)) => {
-                scan(cx, model, owner, child, &child_path, templates);
-            }
-            None => {}
+}
+
+impl<'c, 'x, 'a, 'o> Scan<'c, 'x, 'a, 'o> {
+    fn new(cx: &'c Cx<'x, 'a>, owner: &'o str, owner_type: &'o str, templates: bool) -> Self {
+        Self {
+            cx,
+            owner,
+            owner_type,
+            templates,
         }
-    };
-    match &node.value {
-        Value::Object(map) => {
-            for (key, child) in map.iter() {
-                if path == owner.id && META.contains(&key.name.as_str()) {
-                    continue;
+    }
+
+    fn node(&self, model: &mut Model, node: &Node, path: &str) {
+        match &node.value {
+            Value::Object(map) => {
+                for (key, child) in map.iter() {
+                    if path == self.owner && META.contains(&key.name.as_str()) {
+                        continue;
+                    }
+                    self.child(model, &key.name, child, format!("{path}.{}", key.name));
                 }
-                visit(&key.name, child, format!("{path}.{}", key.name));
             }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                visit("", item, format!("{path}[{i}]"));
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.child(model, "", item, format!("{path}[{i}]"));
+                }
             }
+            _ => {}
         }
-        _ => {}
+    }
+
+    fn child(&self, model: &mut Model, name: &str, child: &Node, path: String) {
+        let Value::String(text) = &child.value else {
+            return self.node(model, child, &path);
+        };
+        let text = match self.templates {
+            false => text.clone(),
+            true if template::is_dynamic(text) => return,
+            true => match self.cx.lookup.sym(child).as_literal() {
+                Some(literal) => literal.to_owned(),
+                None => return,
+            },
+        };
+        if secrets::secret_name(name) || secrets::classify(name, &text).is_some() {
+            model.secret_candidates.push(SecretCandidate {
+                owner: self.owner.to_owned(),
+                owner_type: self.owner_type.to_owned(),
+                name: name.to_owned(),
+                value: text,
+                path,
+                loc: child.loc,
+                no_echo: false,
+            });
+        }
     }
 }

@@ -90,65 +90,66 @@ const DESTROYED_BY_DEFAULT: &str = "Terraform destroys resources with the config
 
 /// Reads a Terraform JSON configuration.
 pub(crate) fn from_config(root: &Node) -> Source<'_> {
-    fn block(b: terraform::Block<'_>) -> TfResource<'_> {
-        TfResource {
-            retained: prevent_destroy(&b.address, b.body, b.loc),
-            provider: provider_of(b.body, b.type_name.unwrap_or_default()),
-            address: b.address,
-            ty: b.type_name.unwrap_or_default(),
-            body: without_nulls(b.body),
-            loc: b.loc,
-        }
-    }
-    // A comment, or a block Terraform creates no instance of.
-    let skip = |b: &terraform::Block<'_>| {
-        b.name == "//" || b.type_name == Some("//") || creates_nothing(b.body)
-    };
-    let variables = terraform::variables(root)
-        .into_iter()
-        .filter(|b| b.name != "//")
-        .map(|b| Variable {
-            name: b.name,
-            default: b.body.get("default"),
-            sensitive: b.body.get("sensitive").and_then(Node::as_bool) == Some(true),
-        })
-        .collect();
-    let providers = terraform::providers(root)
-        .into_iter()
-        .map(|b| Provider {
-            key: b.address.trim_start_matches("provider.").to_owned(),
-            body: Cow::Borrowed(b.body),
-        })
-        .collect();
     Source {
-        resources: terraform::resources(root)
-            .into_iter()
-            .filter(|b| !skip(b))
-            .map(block)
-            .collect(),
-        data: terraform::data_sources(root)
-            .into_iter()
-            .filter(|b| !skip(b))
-            .map(block)
-            .collect(),
-        variables,
-        locals: terraform::locals(root)
-            .into_iter()
-            .filter(|b| b.name != "//")
+        resources: instances(terraform::resources(root)),
+        data: instances(terraform::data_sources(root)),
+        variables: named(terraform::variables(root)).map(variable).collect(),
+        locals: named(terraform::locals(root))
             .map(|b| (b.name, b.body))
             .collect(),
-        outputs: terraform::outputs(root)
-            .into_iter()
+        outputs: named(terraform::outputs(root))
             .filter_map(|b| Some((b.name.to_owned(), Cow::Borrowed(b.body.get("value")?))))
             .collect(),
-        providers,
-        modules: terraform::modules(root)
+        providers: terraform::providers(root)
             .into_iter()
+            .map(provider)
+            .collect(),
+        modules: named(terraform::modules(root))
             .map(|b| (b.address, b.body))
             .collect(),
         data_index: HashMap::new(),
     }
     .indexed()
+}
+
+/// Named blocks without the `//` comments.
+fn named(blocks: Vec<terraform::Block<'_>>) -> impl Iterator<Item = terraform::Block<'_>> {
+    blocks.into_iter().filter(|b| b.name != "//")
+}
+
+/// Resource or data blocks, without comments and blocks Terraform creates
+/// no instance of.
+fn instances(all: Vec<terraform::Block<'_>>) -> Vec<TfResource<'_>> {
+    let skip = |b: &terraform::Block<'_>| {
+        b.name == "//" || b.type_name == Some("//") || creates_nothing(b.body)
+    };
+    all.into_iter().filter(|b| !skip(b)).map(resource).collect()
+}
+
+fn resource(b: terraform::Block<'_>) -> TfResource<'_> {
+    TfResource {
+        retained: prevent_destroy(&b.address, b.body, b.loc),
+        provider: provider_of(b.body, b.type_name.unwrap_or_default()),
+        address: b.address,
+        ty: b.type_name.unwrap_or_default(),
+        body: without_nulls(b.body),
+        loc: b.loc,
+    }
+}
+
+fn variable(b: terraform::Block<'_>) -> Variable<'_> {
+    Variable {
+        name: b.name,
+        default: b.body.get("default"),
+        sensitive: b.body.get("sensitive").and_then(Node::as_bool) == Some(true),
+    }
+}
+
+fn provider(b: terraform::Block<'_>) -> Provider<'_> {
+    Provider {
+        key: b.address.trim_start_matches("provider.").to_owned(),
+        body: Cow::Borrowed(b.body),
+    }
 }
 
 /// `count = 0` or `for_each = {}` written as literals.
