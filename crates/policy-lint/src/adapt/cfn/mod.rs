@@ -191,9 +191,7 @@ fn tag_property(ty: &str) -> Option<&'static str> {
         | "AWS::KMS::Alias"
         | "AWS::SNS::Subscription"
         | "AWS::SNS::TopicPolicy"
-        | "AWS::SQS::QueuePolicy"
-        | "AWS::CloudWatch::Alarm"
-        | "AWS::IAM::OIDCProvider" => None,
+        | "AWS::SQS::QueuePolicy" => None,
         ty if ty.starts_with("AWS::") => Some("Tags"),
         _ => None,
     }
