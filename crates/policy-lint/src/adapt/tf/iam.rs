@@ -265,13 +265,15 @@ fn lambda_permission(cx: &Cx<'_, '_>, r: &TfResource<'_>, model: &mut Model) {
         .body
         .get("function_name")
         .map(|n| cx.target(n, "aws_lambda_function"));
+    let document = object([("Version", version), ("Statement", statements)], loc);
     model.policies.push(Policy {
         owner: r.address.clone(),
         owner_type: r.ty.to_owned(),
         kind: PolicyKind::Resource,
         attached_to: attached.into_iter().collect(),
         name: None,
-        document: object([("Version", version), ("Statement", statements)], loc),
+        parsed: parse(cx, &document),
+        document,
         path: r.address.clone(),
         assumptions: Vec::new(),
     });
@@ -377,9 +379,16 @@ fn push(
         kind: used.kind,
         attached_to: used.attached_to,
         name: used.name,
+        parsed: parse(cx, &document),
         document: document.clone(),
         path,
         assumptions: Vec::new(),
     });
     document
+}
+
+/// The document as the IAM evaluator reads it, strings resolved through the
+/// Terraform lookup.
+fn parse(cx: &Cx<'_, '_>, document: &Node) -> crate::iam::Policy {
+    crate::iam::Policy::parse(document, &crate::adapt::values::LookupValues(cx.lookup))
 }

@@ -28,7 +28,13 @@ const LOGGING: &str = "aws_s3_bucket_logging";
 pub(super) fn bucket(cx: &Cx<'_, '_>, i: usize, is_log_target: bool, model: &mut Model) -> Kind {
     let r = &cx.source.resources[i];
     super::iam::inline_resource_policy(cx, r, "policy", model);
+    let name = r.body.get("bucket").and_then(|n| {
+        crate::adapt::Lookup::sym(cx.lookup, n)
+            .as_literal()
+            .map(str::to_owned)
+    });
     Kind::Bucket(Box::new(Bucket {
+        name,
         encryption: encryption(cx, i),
         public_access_block: public_access_block(cx, i),
         acl: acl(cx, i),
