@@ -94,6 +94,19 @@ impl Map {
             .map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Removes `name`, keeping the order of the other entries.
+    pub fn remove(&mut self, name: &str) -> Option<(Key, Node)> {
+        let at = self.entries.iter().position(|(k, _)| k.name == name)?;
+        Some(self.entries.remove(at))
+    }
+
     pub fn get_entry(&self, name: &str) -> Option<(&Key, &Node)> {
         self.entries
             .iter()
@@ -181,6 +194,14 @@ impl Node {
     /// Looks up `name` when this node is an object.
     pub fn get(&self, name: &str) -> Option<&Node> {
         self.as_object().and_then(|m| m.get(name))
+    }
+
+    /// Looks up `name` for change when this node is an object.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Object(map) => map.get_mut(name),
+            _ => None,
+        }
     }
 
     /// Follows a path of object keys.

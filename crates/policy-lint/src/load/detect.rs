@@ -113,9 +113,14 @@ const MAPPING_SECTIONS: &[&str] = &[
     "Metadata",
 ];
 
+/// Checks the shape of the top-level sections. A macro (`Transform`) may
+/// rewrite any section into shape, so then only the header keys are held
+/// to theirs.
 fn check_sections(path: &Path, map: &Map) -> Result<(), LoadError> {
+    let transformed = map.get("Transform").is_some();
     for (key, node) in map.iter() {
-        if !section_ok(&key.name, &node.value) {
+        let header = matches!(key.name.as_str(), "Transform" | "AWSTemplateFormatVersion");
+        if (header || !transformed) && !section_ok(&key.name, &node.value) {
             let found = kind_name(&node.value);
             return Err(LoadError::InvalidTemplate {
                 path: path.to_owned(),
@@ -219,6 +224,14 @@ mod tests {
             err.to_string(),
             "a.yaml:1:12: section `Resources` cannot be a list"
         );
+        let err = outcome("a.yaml", "Transform: null\nResources: {}")
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "a.yaml:1:12: section `Transform` cannot be null"
+        );
+        assert!(outcome("a.yaml", "Transform: M\nResources: [1]").is_ok());
         let err = outcome("a.yaml", "- a\n").err().unwrap();
         assert_eq!(
             err.to_string(),

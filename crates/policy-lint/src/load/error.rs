@@ -23,6 +23,8 @@ pub enum LoadError {
     Empty { path: PathBuf },
     #[error("{}:{loc}: invalid utf-8", path.display())]
     InvalidUtf8 { path: PathBuf, loc: Loc },
+    #[error("{}: invalid utf-16", path.display())]
+    InvalidUtf16 { path: PathBuf },
     #[error("{}:{loc}: NUL byte in text", path.display())]
     NulByte { path: PathBuf, loc: Loc },
     #[error("{}:{loc}: {message}", path.display())]
@@ -75,6 +77,7 @@ impl LoadError {
             | Self::TooLarge { path, .. }
             | Self::Empty { path }
             | Self::InvalidUtf8 { path, .. }
+            | Self::InvalidUtf16 { path }
             | Self::NulByte { path, .. }
             | Self::Syntax { path, .. }
             | Self::TooDeep { path, .. }
@@ -101,6 +104,7 @@ impl LoadError {
             Self::Read { .. }
             | Self::TooLarge { .. }
             | Self::Empty { .. }
+            | Self::InvalidUtf16 { .. }
             | Self::NotATemplate { .. }
             | Self::Walk { .. } => None,
         }

@@ -136,7 +136,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document
         });
     }
     let text = text::decode(path, bytes)?;
-    match detect::classify(path, text, limits)? {
+    match detect::classify(path, &text, limits)? {
         detect::Outcome::Document(doc) => Ok(doc),
         detect::Outcome::NotTemplate(reason) => Err(LoadError::NotATemplate {
             path: path.to_owned(),

@@ -59,6 +59,10 @@ pub(crate) fn classify(tag: &Tag) -> TagMeaning {
     if let Some(core) = full.strip_prefix(CORE_PREFIX) {
         return core_or_unknown(core, &full);
     }
+    if is_non_specific(tag) {
+        // The non-specific tag `!` only says "not a plain scalar": a string.
+        return TagMeaning::Core("str".into());
+    }
     if tag.handle != "!" {
         return TagMeaning::Unknown(full);
     }
@@ -68,6 +72,11 @@ pub(crate) fn classify(tag: &Tag) -> TagMeaning {
         s if FN_TAGS.contains(&s) => TagMeaning::Intrinsic(format!("Fn::{s}")),
         _ => TagMeaning::Unknown(full),
     }
+}
+
+/// The non-specific tag `!`, however the parser spells it.
+pub(crate) fn is_non_specific(tag: &Tag) -> bool {
+    format!("{}{}", tag.handle, tag.suffix) == "!"
 }
 
 fn core_or_unknown(core: &str, full: &str) -> TagMeaning {

@@ -5,6 +5,7 @@
 //! dropped; NUL bytes, which no template contains and which mark a binary
 //! file, are rejected with their location.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -41,24 +42,59 @@ pub(crate) fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, LoadErr
 }
 
 /// Checks encoding and content and returns the text without a BOM.
-pub(crate) fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::InvalidUtf8 {
-        path: path.to_owned(),
-        loc: loc_of_byte(bytes, e.valid_up_to()),
-    })?;
+///
+/// UTF-16 with a byte-order mark is accepted too: `terraform show -json >
+/// plan.json` in Windows PowerShell writes it.
+pub(crate) fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, LoadError> {
+    let text = match utf16_bom(bytes) {
+        Some(big_endian) => Cow::Owned(decode_utf16(path, &bytes[2..], big_endian)?),
+        None => Cow::Borrowed(
+            std::str::from_utf8(bytes).map_err(|e| LoadError::InvalidUtf8 {
+                path: path.to_owned(),
+                loc: loc_of_byte(bytes, e.valid_up_to()),
+            })?,
+        ),
+    };
     if let Some(at) = text.find('\0') {
         return Err(LoadError::NulByte {
             path: path.to_owned(),
-            loc: Positions::new(text).loc(at),
+            loc: Positions::new(&text).loc(at),
         });
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(LoadError::Empty {
             path: path.to_owned(),
         });
     }
-    Ok(text)
+    Ok(match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.strip_prefix('\u{feff}').unwrap_or(t)),
+        Cow::Owned(t) => Cow::Owned(t.strip_prefix('\u{feff}').unwrap_or(&t).to_owned()),
+    })
+}
+
+/// `Some(big_endian)` when the bytes start with a UTF-16 byte-order mark.
+fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(false),
+        [0xFE, 0xFF, ..] => Some(true),
+        _ => None,
+    }
+}
+
+fn decode_utf16(path: &Path, bytes: &[u8], big_endian: bool) -> Result<String, LoadError> {
+    let invalid = || LoadError::InvalidUtf16 {
+        path: path.to_owned(),
+    };
+    if bytes.len() % 2 != 0 {
+        return Err(invalid());
+    }
+    let units = bytes.chunks_exact(2).map(|c| match big_endian {
+        true => u16::from_be_bytes([c[0], c[1]]),
+        false => u16::from_le_bytes([c[0], c[1]]),
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|_| invalid())
 }
 
 /// The location of a byte in text that may not be valid UTF-8 after it.

@@ -54,7 +54,7 @@ fn load_walked(path: &Path, limits: &Limits) -> Loaded {
         Ok(bytes) => bytes,
         Err(e) => return Loaded::Failed(e),
     };
-    let outcome = text::decode(path, &bytes).and_then(|text| classify(path, text, limits));
+    let outcome = text::decode(path, &bytes).and_then(|text| classify(path, &text, limits));
     match outcome {
         Ok(Outcome::Document(doc)) => Loaded::Document(doc),
         Ok(Outcome::NotTemplate(reason)) => skipped(path, reason),

@@ -29,12 +29,79 @@ use std::path::Path;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput, Tag};
 
 use super::json::{duplicate_key, to_u32};
-use super::tags::{TagMeaning, classify};
+use super::tags::{TagMeaning, classify, is_non_specific};
 use super::{Diagnostic, DiagnosticKind, Limits, LoadError};
 use crate::tree::{Key, Loc, Map, Node, Value};
 
+/// How many under-indented closing brackets [`parse`] re-indents before
+/// giving up.
+const MAX_RELAXED_LINES: usize = 64;
+
 /// Parses YAML text into a located tree plus diagnostics.
+///
+/// YAML 1.2 requires the lines of a flow collection inside a block mapping
+/// to be indented more than the mapping; PyYAML and CloudFormation accept
+/// a closing `]` or `}` at the mapping's own column, and real templates rely
+/// on it. When the parser stops at such a line, and the line holds nothing
+/// but closing brackets, it is indented like the line before it and parsing
+/// starts again. No value sits on that line, so every location is kept.
 pub(crate) fn parse(
+    path: &Path,
+    text: &str,
+    limits: &Limits,
+) -> Result<(Node, Vec<Diagnostic>), LoadError> {
+    let mut relaxed: Option<String> = None;
+    for _ in 0..MAX_RELAXED_LINES {
+        let current = relaxed.as_deref().unwrap_or(text);
+        match parse_once(path, current, limits) {
+            Err(LoadError::Syntax { loc, message, .. })
+                if message.ends_with("invalid indentation") =>
+            {
+                match reindent_closer(current, loc.line) {
+                    Some(fixed) => relaxed = Some(fixed),
+                    None => {
+                        return Err(LoadError::Syntax {
+                            path: path.to_owned(),
+                            loc,
+                            message,
+                        });
+                    }
+                }
+            }
+            other => return other,
+        }
+    }
+    parse_once(path, relaxed.as_deref().unwrap_or(text), limits)
+}
+
+/// Re-indents line `line` (1-based) like the previous non-blank line when it
+/// holds only closing brackets and commas.
+fn reindent_closer(text: &str, line: u32) -> Option<String> {
+    let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let target = lines.get(index)?;
+    let body = target.trim();
+    if body.is_empty() || !body.chars().all(|c| matches!(c, ']' | '}' | ',')) {
+        return None;
+    }
+    let indent_of = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let previous = lines[..index].iter().rev().find(|l| !l.trim().is_empty())?;
+    if indent_of(previous) <= indent_of(target) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + indent_of(previous));
+    for (i, l) in lines.iter().enumerate() {
+        if i == index {
+            out.push_str(&" ".repeat(indent_of(previous)));
+            out.push_str(l.trim_start_matches(' '));
+        } else {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+fn parse_once(
     path: &Path,
     text: &str,
     limits: &Limits,
@@ -256,6 +323,11 @@ impl<'a> Builder<'a> {
             let (event, key_loc) = self.next()?;
             let key = match event {
                 Event::MappingEnd => break,
+                Event::Scalar(_, _, _, Some(tag)) if !is_non_specific(&tag) => {
+                    let tag = format!("{}{}", tag.handle, tag.suffix);
+                    let message = format!("a mapping key cannot carry a tag (`{tag}`)");
+                    return Err(self.syntax(key_loc, &message));
+                }
                 Event::Scalar(text, style, anchor, _) => {
                     self.key_anchor(anchor, &text, key_loc);
                     (text.into_owned(), style)
@@ -318,7 +390,9 @@ impl<'a> Builder<'a> {
                 .collect::<Result<_, _>>()
                 .map_err(|()| self.syntax(loc, "merge key `<<` needs mappings"))?,
             _ => {
-                return Err(self.syntax(loc, "merge key `<<` needs a mapping or a list of mappings"));
+                return Err(
+                    self.syntax(loc, "merge key `<<` needs a mapping or a list of mappings")
+                );
             }
         };
         for source in sources {

@@ -184,3 +184,28 @@ fn json_numbers() {
         assert!(!is_json_number(bad), "{bad}");
     }
 }
+
+#[test]
+fn tagged_keys_are_errors() {
+    assert_eq!(
+        json("a: [ ! \"Ref\": x, ! 1 ]"),
+        serde_json::json!({"a": [{"Ref": "x"}, "1"]})
+    );
+    let err = parse_err("a: [ !ImportValue Fn::Sub: x ]\n");
+    assert_eq!(
+        err,
+        "t.yaml:1:6: a mapping key cannot carry a tag (`!ImportValue`)"
+    );
+}
+
+#[test]
+fn under_indented_flow_closer_is_accepted() {
+    let text = "a:\n  b:\n    c: [\n      x,\n      y\n    ]\n    d: 1\n";
+    let (root, _) = parse_ok(text);
+    assert_eq!(
+        root.to_json(),
+        serde_json::json!({"a": {"b": {"c": ["x", "y"], "d": 1}}})
+    );
+    assert_eq!(root.pointer(&["a", "b", "d"]).unwrap().loc, Loc::new(7, 8));
+    assert!(parse_err("a:\n  b: [\n x\n  ]\n").contains("invalid"));
+}
