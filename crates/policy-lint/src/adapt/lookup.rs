@@ -31,6 +31,19 @@ impl<'t> TemplateLookup<'t> {
         self.root.pointer(&["Parameters", name])
     }
 
+    /// A parameter's default, or an unknown value naming the parameter when
+    /// it has none: the deployer chooses it, so no rule may guess.
+    fn parameter_value(&self, name: &str, at: &Node) -> Option<Node> {
+        let param = self.parameter(name)?;
+        Some(match param.get("Default") {
+            Some(default) => self.value(default),
+            None => Node::new(
+                Value::Unknown(format!("parameter `{name}` has no default")),
+                at.loc,
+            ),
+        })
+    }
+
     fn is_resource(&self, name: &str) -> bool {
         self.root.pointer(&["Resources", name]).is_some()
     }
@@ -248,11 +261,11 @@ impl Lookup for TemplateLookup<'_> {
             return node.clone();
         };
         let resolved = match name {
-            "Ref" => arg
-                .as_str()
-                .and_then(|p| self.parameter(p))
-                .and_then(|p| p.get("Default"))
-                .map(|d| self.value(d)),
+            "Ref" => arg.as_str().and_then(|p| self.parameter_value(p, node)),
+            "Fn::ImportValue" => Some(Node::new(
+                Value::Unknown("`Fn::ImportValue` is known only after deployment".to_owned()),
+                node.loc,
+            )),
             "Fn::Select" => self.select(arg),
             "Fn::FindInMap" => self.find_in_map(arg),
             "Fn::If" => match arg.as_array() {
@@ -321,5 +334,20 @@ mod tests {
         assert_eq!(lookup.condition("IsFree"), None);
         assert_eq!(lookup.condition("Either"), Some(true));
         assert_eq!(lookup.condition("Loop"), None);
+    }
+
+    #[test]
+    fn values_the_template_cannot_know_are_unknown_with_the_reason() {
+        let root = lookup_for(serde_json::json!({"Parameters": {"Free": {"Type": "String"}}}));
+        let lookup = TemplateLookup::new(&root);
+        let value = |json| lookup.value(&Node::from_json(&json, Loc::default())).value;
+        assert_eq!(
+            value(serde_json::json!({"Ref": "Free"})),
+            Value::Unknown("parameter `Free` has no default".to_owned())
+        );
+        assert!(matches!(
+            value(serde_json::json!({"Fn::ImportValue": "shared-arn"})),
+            Value::Unknown(_)
+        ));
     }
 }
