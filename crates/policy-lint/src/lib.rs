@@ -9,6 +9,7 @@ pub mod adapt;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod iam;
 pub mod lint;
 pub mod load;
 pub mod model;

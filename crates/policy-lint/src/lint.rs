@@ -53,11 +53,13 @@ pub fn model_of(doc: &Document) -> Model {
         }
         Format::TerraformJson | Format::TerraformPlan => adapt::tf::adapt(doc),
     };
-    model.problems.extend(doc.diagnostics.iter().map(|d| Problem {
-        resource: String::new(),
-        message: format!("{}: {}", d.kind, d.message),
-        loc: d.loc,
-    }));
+    model
+        .problems
+        .extend(doc.diagnostics.iter().map(|d| Problem {
+            resource: String::new(),
+            message: format!("{}: {}", d.kind, d.message),
+            loc: d.loc,
+        }));
     model
 }
 
@@ -82,8 +84,12 @@ fn add_document(report: &mut Report, doc: &Document, options: &Options) {
 }
 
 fn finish(report: &mut Report) {
-    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.input_errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .input_errors
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
 }
 
 fn input_error(e: &LoadError) -> InputError {

@@ -66,7 +66,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 fn list_rules() {
     for rule in rules::REGISTRY {
         let m = &rule.meta;
-        println!("{:<7} {:<8} {:<8} {}", m.id, m.control, m.severity.as_str(), m.title);
+        println!(
+            "{:<7} {:<8} {:<8} {}",
+            m.id,
+            m.control,
+            m.severity.as_str(),
+            m.title
+        );
     }
 }
 

@@ -32,8 +32,19 @@ const BENIGN_NAME_PARTS: &[&str] = &[
 
 /// Values that stand for "no value here".
 const PLACEHOLDERS: &[&str] = &[
-    "", "none", "null", "changeme", "change-me", "replace-me", "todo", "xxx", "dummy", "example",
-    "placeholder", "unset", "n/a",
+    "",
+    "none",
+    "null",
+    "changeme",
+    "change-me",
+    "replace-me",
+    "todo",
+    "xxx",
+    "dummy",
+    "example",
+    "placeholder",
+    "unset",
+    "n/a",
 ];
 
 /// Why `value` (under `name`) looks like a hard-coded secret, or `None`.
@@ -68,7 +79,9 @@ fn known_shape(value: &str) -> Option<&'static str> {
     let access_key = |prefix: &str| {
         value.len() == 20
             && value.starts_with(prefix)
-            && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     };
     if access_key("AKIA") || access_key("ASIA") {
         return Some("an AWS access key ID");

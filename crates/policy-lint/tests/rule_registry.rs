@@ -9,10 +9,10 @@ use policy_lint::rules::{REGISTRY, docs};
 
 /// The machine-checked controls of the catalogue (`docs/security-model.md`).
 const CONTROLS: &[&str] = &[
-    "AUTH-1", "AUTH-2", "AUTH-3", "AUTH-4", "API-1", "API-2", "API-3", "API-4", "DATA-1",
-    "DATA-2", "DATA-3", "DATA-4", "DATA-5", "DATA-6", "IAM-1", "IAM-2", "IAM-3", "IAM-4",
-    "IAM-5", "S3-1", "S3-2", "S3-3", "PUB-1", "KMS-1", "DB-1", "DB-2", "OPS-1", "OPS-2",
-    "OPS-3", "SEC-1", "SEC-2", "TPL-1",
+    "AUTH-1", "AUTH-2", "AUTH-3", "AUTH-4", "API-1", "API-2", "API-3", "API-4", "DATA-1", "DATA-2",
+    "DATA-3", "DATA-4", "DATA-5", "DATA-6", "IAM-1", "IAM-2", "IAM-3", "IAM-4", "IAM-5", "S3-1",
+    "S3-2", "S3-3", "PUB-1", "KMS-1", "DB-1", "DB-2", "OPS-1", "OPS-2", "OPS-3", "SEC-1", "SEC-2",
+    "TPL-1",
 ];
 
 #[test]
@@ -24,13 +24,16 @@ fn ids_are_unique_and_names_kebab_case() {
         assert!(ids.insert(m.id), "duplicate rule id {}", m.id);
         assert!(names.insert(m.name), "duplicate rule name {}", m.name);
         assert!(
-            m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: name `{}` is not kebab case",
             m.id,
             m.name
         );
         assert!(
-            m.id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            m.id.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
             "{}: id is not upper-case alphanumeric",
             m.id
         );
@@ -41,9 +44,22 @@ fn ids_are_unique_and_names_kebab_case() {
 fn every_rule_names_a_catalogue_control_and_has_prose() {
     for rule in REGISTRY {
         let m = &rule.meta;
-        assert!(CONTROLS.contains(&m.control), "{}: unknown control {}", m.id, m.control);
-        assert!(!m.rationale.is_empty() && !m.remediation.is_empty(), "{}: missing prose", m.id);
-        assert!(!m.title.ends_with('.'), "{}: title ends with a period", m.id);
+        assert!(
+            CONTROLS.contains(&m.control),
+            "{}: unknown control {}",
+            m.id,
+            m.control
+        );
+        assert!(
+            !m.rationale.is_empty() && !m.remediation.is_empty(),
+            "{}: missing prose",
+            m.id
+        );
+        assert!(
+            !m.title.ends_with('.'),
+            "{}: title ends with a period",
+            m.id
+        );
     }
 }
 

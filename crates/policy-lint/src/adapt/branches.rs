@@ -65,7 +65,11 @@ fn null(node: &Node) -> Node {
 
 fn collect_conditions(node: &Node, out: &mut BTreeSet<String>) {
     if let Some(("Fn::If", arg)) = node.intrinsic() {
-        if let Some(name) = arg.as_array().and_then(|a| a.first()).and_then(Node::as_str) {
+        if let Some(name) = arg
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(Node::as_str)
+        {
             out.insert(name.to_owned());
         }
     }
@@ -90,7 +94,9 @@ fn choose(node: &Node, decide: &dyn Fn(&str) -> Option<bool>) -> Option<Node> {
         }
     }
     let value = match &node.value {
-        Value::Array(items) => Value::Array(items.iter().filter_map(|n| choose(n, decide)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().filter_map(|n| choose(n, decide)).collect())
+        }
         Value::Object(map) => {
             let mut out = Map::new();
             for (key, child) in map.iter() {

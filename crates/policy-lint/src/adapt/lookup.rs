@@ -68,7 +68,13 @@ impl<'t> TemplateLookup<'t> {
         let (text, vars) = match &arg.value {
             Value::String(s) => (s.as_str(), None),
             Value::Array(items) => match items.as_slice() {
-                [Node { value: Value::String(s), .. }, vars] => (s.as_str(), vars.as_object()),
+                [
+                    Node {
+                        value: Value::String(s),
+                        ..
+                    },
+                    vars,
+                ] => (s.as_str(), vars.as_object()),
                 _ => return Sym::unknown("`Fn::Sub` takes a string or [string, variables]"),
             },
             _ => return Sym::unknown("`Fn::Sub` takes a string or [string, variables]"),
@@ -102,7 +108,9 @@ impl<'t> TemplateLookup<'t> {
         if self.is_resource(resource) {
             Sym::reference(resource, Some(attribute))
         } else {
-            Sym::unknown(format!("`Fn::GetAtt` names `{resource}`, which is not a resource"))
+            Sym::unknown(format!(
+                "`Fn::GetAtt` names `{resource}`, which is not a resource"
+            ))
         }
     }
 

@@ -6,9 +6,9 @@
 
 pub(crate) mod branches;
 pub mod cfn;
-pub mod tf;
 mod lookup;
 pub(crate) mod read;
+pub mod tf;
 
 pub use lookup::TemplateLookup;
 

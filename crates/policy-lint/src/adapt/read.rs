@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Observed;
 use crate::adapt::Lookup;
+use crate::model::Observed;
 use crate::sym::Sym;
 use crate::tree::{Node, Value};
 
@@ -34,10 +34,12 @@ impl<'a> Reader<'a> {
 
     /// Follows `keys` from `props`; absent when any step is missing.
     pub(crate) fn bool(&self, props: &Node, keys: &[&str], path: &str) -> Observed<bool> {
-        self.scalar(props, keys, path, |text| match text.to_ascii_lowercase().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
+        self.scalar(props, keys, path, |text| {
+            match text.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
         })
     }
 

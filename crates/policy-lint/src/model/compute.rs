@@ -31,7 +31,9 @@ impl Role {
     /// True when the role is assumed by Lambda: it is then a function's
     /// execution role and the Lambda allowlist applies.
     pub fn is_lambda_role(&self) -> bool {
-        self.trusted_services.iter().any(|s| s == "lambda.amazonaws.com")
+        self.trusted_services
+            .iter()
+            .any(|s| s == "lambda.amazonaws.com")
     }
 }
 

@@ -182,8 +182,10 @@ impl Model {
 
     /// Policies attached to the resource `id` (by reference or by name).
     pub fn policies_on(&self, id: &str) -> impl Iterator<Item = &Policy> {
-        self.policies
-            .iter()
-            .filter(move |p| p.attached_to.iter().any(|s| s.references().any(|(t, _)| t == id)))
+        self.policies.iter().filter(move |p| {
+            p.attached_to
+                .iter()
+                .any(|s| s.references().any(|(t, _)| t == id))
+        })
     }
 }

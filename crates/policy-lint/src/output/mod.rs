@@ -76,8 +76,8 @@ impl Report {
     /// True when a failure (or an unknown, which must be resolved or waived
     /// like a failure) reaches `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.findings.iter().any(|f| {
-            matches!(f.status, Status::Fail | Status::Unknown) && f.severity >= threshold
-        })
+        self.findings
+            .iter()
+            .any(|f| matches!(f.status, Status::Fail | Status::Unknown) && f.severity >= threshold)
     }
 }

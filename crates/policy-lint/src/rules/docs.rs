@@ -19,7 +19,11 @@ pub fn rule_page(meta: &RuleMeta) -> String {
     let _ = writeln!(page, "## Why it matters\n\n{}\n", meta.rationale);
     let _ = writeln!(page, "## How to fix it\n\n{}", meta.remediation);
     if !meta.limitations.is_empty() {
-        let _ = writeln!(page, "\n## Known limitations and deliberate differences\n\n{}", meta.limitations);
+        let _ = writeln!(
+            page,
+            "\n## Known limitations and deliberate differences\n\n{}",
+            meta.limitations
+        );
     }
     page
 }
@@ -27,7 +31,9 @@ pub fn rule_page(meta: &RuleMeta) -> String {
 /// The index page listing every rule.
 pub fn index_page() -> String {
     let mut page = String::from("# Rules\n\n");
-    page.push_str("Generated from the rule metadata: `policy-lint rules --write-docs docs/rules`.\n\n");
+    page.push_str(
+        "Generated from the rule metadata: `policy-lint rules --write-docs docs/rules`.\n\n",
+    );
     page.push_str("| ID | Name | Control | Severity | Title |\n|---|---|---|---|---|\n");
     for rule in REGISTRY {
         let m = &rule.meta;
@@ -47,7 +53,11 @@ pub fn index_page() -> String {
 /// Every generated page as (file name, content), index first.
 pub fn all_pages() -> Vec<(String, String)> {
     let mut pages = vec![("README.md".to_owned(), index_page())];
-    pages.extend(REGISTRY.iter().map(|r| (format!("{}.md", r.meta.id), rule_page(&r.meta))));
+    pages.extend(
+        REGISTRY
+            .iter()
+            .map(|r| (format!("{}.md", r.meta.id), rule_page(&r.meta))),
+    );
     pages
 }
 
@@ -55,6 +65,10 @@ fn list(items: &[&str]) -> String {
     if items.is_empty() {
         "—".to_owned()
     } else {
-        items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+        items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

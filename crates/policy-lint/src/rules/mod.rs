@@ -10,8 +10,8 @@
 mod api;
 mod cloudfront;
 mod cognito;
-mod dynamodb;
 pub mod docs;
+mod dynamodb;
 mod emit;
 mod general;
 mod kms;
@@ -19,6 +19,7 @@ mod lambda;
 mod logs;
 mod s3;
 mod sns;
+mod waive;
 
 pub use emit::{Emitter, FindingBuilder};
 
@@ -76,6 +77,7 @@ pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
         let mut emitter = Emitter::new(&rule.meta, model, config, &mut findings);
         (rule.check)(&cx, &mut emitter);
     }
+    waive::apply(model, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     findings

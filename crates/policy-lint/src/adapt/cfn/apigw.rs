@@ -1,7 +1,9 @@
 //! API Gateway methods and stages, and CloudFront distributions.
 
 use super::ResourceCx;
-use crate::model::{ApiMethod, ApiStage, Distribution, Kind, Model, Observed, OriginAccess, ViewerPolicy};
+use crate::model::{
+    ApiMethod, ApiStage, Distribution, Kind, Model, Observed, OriginAccess, ViewerPolicy,
+};
 use crate::tree::Node;
 
 pub(super) fn method(cx: &ResourceCx<'_>, props: &Node, _model: &mut Model) -> Kind {
@@ -19,9 +21,10 @@ pub(super) fn method(cx: &ResourceCx<'_>, props: &Node, _model: &mut Model) -> K
         });
     Kind::ApiMethod(Box::new(ApiMethod {
         http_method: r.string(props, &["HttpMethod"], p),
-        authorization: r
-            .string(props, &["AuthorizationType"], p)
-            .or_default("NONE".to_owned(), "API Gateway methods need no authorization by default"),
+        authorization: r.string(props, &["AuthorizationType"], p).or_default(
+            "NONE".to_owned(),
+            "API Gateway methods need no authorization by default",
+        ),
         authorizer,
         authorizer_type,
         api_key_required: r
@@ -55,7 +58,11 @@ pub(crate) fn is_cors_preflight(props: &Node) -> bool {
 fn is_cors_response(response: &Node) -> bool {
     let status_ok = response
         .get("StatusCode")
-        .and_then(|s| s.as_str().map(str::to_owned).or_else(|| s.as_i64().map(|n| n.to_string())))
+        .and_then(|s| {
+            s.as_str()
+                .map(str::to_owned)
+                .or_else(|| s.as_i64().map(|n| n.to_string()))
+        })
         .is_some_and(|s| s == "200" || s == "204");
     let headers = response
         .get("ResponseParameters")
@@ -77,8 +84,16 @@ pub(super) fn stage(cx: &ResourceCx<'_>, props: &Node) -> Kind {
         .and_then(|all| all.iter().find(|s| is_default_route(s)));
     let (rate, burst, trace) = match settings {
         Some(s) => (
-            r.float(s, &["ThrottlingRateLimit"], "Properties.MethodSettings[*/*]"),
-            r.int(s, &["ThrottlingBurstLimit"], "Properties.MethodSettings[*/*]"),
+            r.float(
+                s,
+                &["ThrottlingRateLimit"],
+                "Properties.MethodSettings[*/*]",
+            ),
+            r.int(
+                s,
+                &["ThrottlingBurstLimit"],
+                "Properties.MethodSettings[*/*]",
+            ),
             r.bool(s, &["DataTraceEnabled"], "Properties.MethodSettings[*/*]"),
         ),
         None => (
@@ -127,7 +142,10 @@ fn plan_names_stage(cx: &ResourceCx<'_>, plan: &Node, stage: &Node) -> bool {
     let stage_name = sym(stage, "StageName");
     let stage_name = stage_name.as_ref().and_then(|n| n.as_literal());
     let stage_api = sym(stage, "RestApiId");
-    let entries = plan.get("ApiStages").and_then(Node::as_array).unwrap_or_default();
+    let entries = plan
+        .get("ApiStages")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
     entries.iter().any(|entry| {
         let named = sym(entry, "Stage").is_some_and(|s| {
             s.is_reference_to(cx.id) || (s.as_literal().is_some() && s.as_literal() == stage_name)
@@ -165,10 +183,14 @@ pub(super) fn distribution(cx: &ResourceCx<'_>, props: &Node) -> Kind {
         }
     }
     let uses_default_certificate = config.get("ViewerCertificate").is_none()
-        || r.bool(config, &["ViewerCertificate", "CloudFrontDefaultCertificate"], p)
-            .value()
-            .copied()
-            .unwrap_or(false);
+        || r.bool(
+            config,
+            &["ViewerCertificate", "CloudFrontDefaultCertificate"],
+            p,
+        )
+        .value()
+        .copied()
+        .unwrap_or(false);
     let origins = config
         .get("Origins")
         .and_then(Node::as_array)
@@ -183,7 +205,11 @@ pub(super) fn distribution(cx: &ResourceCx<'_>, props: &Node) -> Kind {
 }
 
 fn origin_access(origin: &Node) -> (String, OriginAccess) {
-    let id = origin.get("Id").and_then(Node::as_str).unwrap_or_default().to_owned();
+    let id = origin
+        .get("Id")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let access = if origin.get("OriginAccessControlId").is_some() {
         OriginAccess::Oac
     } else if origin

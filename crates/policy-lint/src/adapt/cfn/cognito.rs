@@ -61,7 +61,12 @@ pub(super) fn user_pool_client(cx: &ResourceCx<'_>, props: &Node) -> Kind {
     Kind::UserPoolClient(Box::new(UserPoolClient {
         access_token_minutes: minutes("AccessTokenValidity", "AccessToken", "hours", 60),
         id_token_minutes: minutes("IdTokenValidity", "IdToken", "hours", 60),
-        refresh_token_minutes: minutes("RefreshTokenValidity", "RefreshToken", "days", 30 * 24 * 60),
+        refresh_token_minutes: minutes(
+            "RefreshTokenValidity",
+            "RefreshToken",
+            "days",
+            30 * 24 * 60,
+        ),
         generate_secret: r
             .bool(props, &["GenerateSecret"], p)
             .or_default(false, "Cognito creates clients without a secret by default"),

@@ -10,7 +10,10 @@ pub(super) fn function(cx: &ResourceCx<'_>, props: &Node) -> Kind {
     let r = &cx.reader;
     let p = "Properties";
     let mut environment = BTreeMap::new();
-    if let Some(vars) = props.pointer(&["Environment", "Variables"]).and_then(Node::as_object) {
+    if let Some(vars) = props
+        .pointer(&["Environment", "Variables"])
+        .and_then(Node::as_object)
+    {
         for (key, value) in vars.iter() {
             let path = format!("Properties.Environment.Variables.{}", key.name);
             environment.insert(key.name.clone(), r.sym_of(value, path));
@@ -37,15 +40,18 @@ pub(super) fn kms_key(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> K
         rotation: r
             .bool(props, &["EnableKeyRotation"], "Properties")
             .or_default(false, "KMS keys do not rotate unless rotation is turned on"),
-        spec: r
-            .string(props, &["KeySpec"], "Properties")
-            .or_default("SYMMETRIC_DEFAULT".to_owned(), "KMS creates symmetric keys by default"),
+        spec: r.string(props, &["KeySpec"], "Properties").or_default(
+            "SYMMETRIC_DEFAULT".to_owned(),
+            "KMS creates symmetric keys by default",
+        ),
     }))
 }
 
 pub(super) fn topic(cx: &ResourceCx<'_>, props: &Node) -> Kind {
     let key = if cx.ty == "AWS::SQS::Queue" {
-        let managed = cx.reader.bool(props, &["SqsManagedSseEnabled"], "Properties");
+        let managed = cx
+            .reader
+            .bool(props, &["SqsManagedSseEnabled"], "Properties");
         let kms = cx.reader.sym(props, &["KmsMasterKeyId"], "Properties");
         // SQS encrypts new queues with SQS-owned keys unless told otherwise.
         if kms.is_absent() && managed.value() != Some(&false) {
@@ -66,7 +72,11 @@ pub(super) fn topic(cx: &ResourceCx<'_>, props: &Node) -> Kind {
 
 pub(super) fn alarm(cx: &ResourceCx<'_>, props: &Node) -> Kind {
     let lookup = cx.reader.resolver();
-    let text = |key: &str| props.get(key).and_then(|n| lookup.sym(n).as_literal().map(str::to_owned));
+    let text = |key: &str| {
+        props
+            .get(key)
+            .and_then(|n| lookup.sym(n).as_literal().map(str::to_owned))
+    };
     let dimensions = props
         .get("Dimensions")
         .and_then(Node::as_array)

@@ -13,14 +13,32 @@ pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind
     let r = &cx.reader;
     let me = Sym::reference(cx.id, None);
     if let Some(doc) = props.get("AssumeRolePolicyDocument") {
-        push(model, cx, PolicyKind::Trust, vec![me.clone()], None, doc, "Properties.AssumeRolePolicyDocument");
+        push(
+            model,
+            cx,
+            PolicyKind::Trust,
+            vec![me.clone()],
+            None,
+            doc,
+            "Properties.AssumeRolePolicyDocument",
+        );
     }
     if let Some(inline) = props.get("Policies").and_then(Node::as_array) {
         for (i, policy) in inline.iter().enumerate() {
-            let name = policy.get("PolicyName").map(|n| r.resolver().sym(n).to_string());
+            let name = policy
+                .get("PolicyName")
+                .map(|n| r.resolver().sym(n).to_string());
             if let Some(doc) = policy.get("PolicyDocument") {
                 let path = format!("Properties.Policies[{i}].PolicyDocument");
-                push(model, cx, PolicyKind::Identity, vec![me.clone()], name, doc, &path);
+                push(
+                    model,
+                    cx,
+                    PolicyKind::Identity,
+                    vec![me.clone()],
+                    name,
+                    doc,
+                    &path,
+                );
             }
         }
     }
@@ -54,7 +72,9 @@ fn trusted_services(doc: Option<&Node>) -> Vec<String> {
         };
         match &service.value {
             Value::String(s) => out.push(s.clone()),
-            Value::Array(items) => out.extend(items.iter().filter_map(Node::as_str).map(str::to_owned)),
+            Value::Array(items) => {
+                out.extend(items.iter().filter_map(Node::as_str).map(str::to_owned))
+            }
             _ => {}
         }
     }
@@ -80,7 +100,15 @@ fn identity_policy(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
         .or_else(|| props.get("ManagedPolicyName"))
         .map(|n| cx.reader.resolver().sym(n).to_string());
     if let Some(doc) = props.get("PolicyDocument") {
-        push(model, cx, PolicyKind::Identity, attached, name, doc, "Properties.PolicyDocument");
+        push(
+            model,
+            cx,
+            PolicyKind::Identity,
+            attached,
+            name,
+            doc,
+            "Properties.PolicyDocument",
+        );
     }
 }
 
@@ -89,7 +117,9 @@ fn identity_policy(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
 pub(super) fn resource_policies(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
     let attached = |key: &str| -> Vec<Sym> {
         match props.get(key).map(|n| (&n.value, n)) {
-            Some((Value::Array(items), _)) => items.iter().map(|n| cx.reader.resolver().sym(n)).collect(),
+            Some((Value::Array(items), _)) => {
+                items.iter().map(|n| cx.reader.resolver().sym(n)).collect()
+            }
             Some((_, node)) => vec![cx.reader.resolver().sym(node)],
             None => Vec::new(),
         }
@@ -111,7 +141,12 @@ pub(super) fn resource_policies(cx: &ResourceCx<'_>, props: &Node, model: &mut M
 
 /// A resource policy written inside the resource it protects (a key policy,
 /// a table's resource policy).
-pub(super) fn inline_resource_policy(cx: &ResourceCx<'_>, props: &Node, keys: &[&str], model: &mut Model) {
+pub(super) fn inline_resource_policy(
+    cx: &ResourceCx<'_>,
+    props: &Node,
+    keys: &[&str],
+    model: &mut Model,
+) {
     if let Some(doc) = props.pointer(keys) {
         let path = format!("Properties.{}", keys.join("."));
         let me = vec![Sym::reference(cx.id, None)];
@@ -123,13 +158,19 @@ pub(super) fn inline_resource_policy(cx: &ResourceCx<'_>, props: &Node, keys: &[
 /// it is rewritten into that statement so the same evaluator judges it.
 fn lambda_permission(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
     let loc = cx.loc;
-    let principal = props.get("Principal").cloned().unwrap_or_else(|| Node::string("*", loc));
+    let principal = props
+        .get("Principal")
+        .cloned()
+        .unwrap_or_else(|| Node::string("*", loc));
     let principal_key = match principal.as_str() {
         Some(p) if p.ends_with(".amazonaws.com") => "Service",
         _ => "AWS",
     };
     let mut statement = Map::new();
-    let key = |name: &str| Key { name: name.to_owned(), loc };
+    let key = |name: &str| Key {
+        name: name.to_owned(),
+        loc,
+    };
     statement.insert(key("Effect"), Node::string("Allow", loc));
     statement.insert(key("Principal"), object([(principal_key, principal)], loc));
     if let Some(action) = props.get("Action") {
@@ -143,10 +184,16 @@ fn lambda_permission(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
         conditions.push(("ArnLike", object([("aws:SourceArn", arn.clone())], arn.loc)));
     }
     if let Some(account) = props.get("SourceAccount") {
-        conditions.push(("StringEquals", object([("aws:SourceAccount", account.clone())], account.loc)));
+        conditions.push((
+            "StringEquals",
+            object([("aws:SourceAccount", account.clone())], account.loc),
+        ));
     }
     if let Some(org) = props.get("PrincipalOrgID") {
-        conditions.push(("StringEquals", object([("aws:PrincipalOrgID", org.clone())], org.loc)));
+        conditions.push((
+            "StringEquals",
+            object([("aws:PrincipalOrgID", org.clone())], org.loc),
+        ));
     }
     if !conditions.is_empty() {
         statement.insert(key("Condition"), object(conditions, loc));
@@ -154,18 +201,42 @@ fn lambda_permission(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
     let doc = object(
         [
             ("Version", Node::string("2012-10-17", loc)),
-            ("Statement", Node::new(Value::Array(vec![Node::new(Value::Object(statement), loc)]), loc)),
+            (
+                "Statement",
+                Node::new(
+                    Value::Array(vec![Node::new(Value::Object(statement), loc)]),
+                    loc,
+                ),
+            ),
         ],
         loc,
     );
-    let targets = props.get("FunctionName").map(|n| cx.reader.resolver().sym(n)).into_iter().collect();
-    push(model, cx, PolicyKind::Resource, targets, None, &doc, "Properties");
+    let targets = props
+        .get("FunctionName")
+        .map(|n| cx.reader.resolver().sym(n))
+        .into_iter()
+        .collect();
+    push(
+        model,
+        cx,
+        PolicyKind::Resource,
+        targets,
+        None,
+        &doc,
+        "Properties",
+    );
 }
 
 fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Node)>, loc: Loc) -> Node {
     let mut map = Map::new();
     for (name, node) in entries {
-        map.insert(Key { name: name.to_owned(), loc }, node);
+        map.insert(
+            Key {
+                name: name.to_owned(),
+                loc,
+            },
+            node,
+        );
     }
     Node::new(Value::Object(map), loc)
 }
@@ -190,4 +261,3 @@ fn push(
         assumptions: cx.assumptions.clone(),
     });
 }
-

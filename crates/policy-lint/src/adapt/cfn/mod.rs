@@ -10,15 +10,16 @@ mod cognito;
 mod compute;
 mod iam;
 mod storage;
+mod waivers;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::branches::{self, Variant};
 use super::read::Reader;
+use crate::adapt::Lookup;
 use crate::finding::Assumption;
 use crate::model::{Kind, Model, Observed, Resource, SecretCandidate, SourceFormat};
-use crate::adapt::Lookup;
 use crate::secrets;
 use crate::tree::{Loc, Node, Value};
 
@@ -105,7 +106,8 @@ fn adapt_resource(model: &mut Model, cx: &ResourceCx<'_>, variant: &Variant) {
         }
     };
     collect_property_secrets(model, cx, props, "Properties");
-    let resource = cx.resource(node, kind);
+    let mut resource = cx.resource(node, kind);
+    resource.waivers = waivers::read(cx.id, node, &mut model.problems);
     model.resources.push(resource);
 }
 
@@ -119,7 +121,9 @@ fn collect_property_secrets(model: &mut Model, cx: &ResourceCx<'_>, node: &Node,
             for (key, child) in map.iter() {
                 let child_path = format!("{path}.{}", key.name);
                 if let Value::String(text) = &child.value {
-                    if secrets::secret_name(&key.name) || secrets::classify(&key.name, text).is_some() {
+                    if secrets::secret_name(&key.name)
+                        || secrets::classify(&key.name, text).is_some()
+                    {
                         model.secret_candidates.push(SecretCandidate {
                             owner: cx.id.to_owned(),
                             owner_type: cx.ty.to_owned(),

@@ -31,7 +31,13 @@ pub(super) fn bucket(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Ki
         .pointer(&["OwnershipControls", "Rules"])
         .and_then(Node::as_array)
         .and_then(|rules| rules.first())
-        .map(|rule| r.string(rule, &["ObjectOwnership"], "Properties.OwnershipControls.Rules[0]"))
+        .map(|rule| {
+            r.string(
+                rule,
+                &["ObjectOwnership"],
+                "Properties.OwnershipControls.Rules[0]",
+            )
+        })
         .unwrap_or_else(|| Observed::absent("Properties.OwnershipControls", cx.loc))
         .or_default("BucketOwnerEnforced".to_owned(), S3_DEFAULT_OWNERSHIP);
     let cors_origins = props
@@ -49,9 +55,10 @@ pub(super) fn bucket(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Ki
             block_public_policy: pab("BlockPublicPolicy"),
             restrict_public_buckets: pab("RestrictPublicBuckets"),
         },
-        acl: r
-            .string(props, &["AccessControl"], p)
-            .or_default("Private".to_owned(), "S3 buckets are private unless an ACL says otherwise"),
+        acl: r.string(props, &["AccessControl"], p).or_default(
+            "Private".to_owned(),
+            "S3 buckets are private unless an ACL says otherwise",
+        ),
         ownership,
         cors_origins,
         versioning: r
@@ -76,7 +83,11 @@ fn cors_origins(cx: &ResourceCx<'_>, rules: &[Node]) -> Vec<Observed<String>> {
                     .sym_of(item, path.clone())
                     .map(|sym| sym.to_string())
             })),
-            None => out.push(Observed::unknown("origins do not resolve to a list", path, origins.loc)),
+            None => out.push(Observed::unknown(
+                "origins do not resolve to a list",
+                path,
+                origins.loc,
+            )),
         }
     }
     out
@@ -113,10 +124,16 @@ pub(super) fn table(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kin
         point_in_time_recovery: r
             .bool(
                 props,
-                &["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"],
+                &[
+                    "PointInTimeRecoverySpecification",
+                    "PointInTimeRecoveryEnabled",
+                ],
                 p,
             )
-            .or_default(false, "DynamoDB leaves point-in-time recovery off by default"),
+            .or_default(
+                false,
+                "DynamoDB leaves point-in-time recovery off by default",
+            ),
         deletion_protection: r
             .bool(props, &["DeletionProtectionEnabled"], p)
             .or_default(false, "DynamoDB leaves deletion protection off by default"),

@@ -59,7 +59,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 finding.fail("the method needs only an API key, which is not authorization");
             }
             "NONE" => finding.fail("the method needs no authorization"),
-            other => finding.fail(format!("the method uses `{other}`, not a Cognito authorizer")),
+            other => finding.fail(format!(
+                "the method uses `{other}`, not a Cognito authorizer"
+            )),
         }
     }
 }

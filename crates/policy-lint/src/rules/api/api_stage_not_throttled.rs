@@ -44,7 +44,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             (State::Unknown(reason), _) | (_, State::Unknown(reason)) => {
                 finding.unknown(format!("throttling cannot be read: {reason}"));
             }
-            (State::Set(_), State::Set(_)) => finding.fail("throttling limits are zero or negative"),
+            (State::Set(_), State::Set(_)) => {
+                finding.fail("throttling limits are zero or negative")
+            }
             _ => finding.fail("no rate and burst limits for all methods (`*` on `/*`)"),
         }
     }

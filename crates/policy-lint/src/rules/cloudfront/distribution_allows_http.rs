@@ -39,7 +39,10 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                     finding.unknown(format!("viewer protocol cannot be read: {reason}"));
                 }
                 State::Set(p) => finding.fail(format!("`{}` uses `{p}`", behavior.behavior)),
-                _ => finding.fail(format!("`{}` sets no viewer protocol policy", behavior.behavior)),
+                _ => finding.fail(format!(
+                    "`{}` sets no viewer protocol policy",
+                    behavior.behavior
+                )),
             }
         }
     }

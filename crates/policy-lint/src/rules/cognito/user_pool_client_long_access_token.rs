@@ -42,7 +42,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 State::Set(m) | State::Default { value: m, .. } => {
                     finding.fail(format!("{what} live {m} minutes, more than {max}"));
                 }
-                State::Absent => finding.pass(format!("{what} use Cognito's default of 60 minutes")),
+                State::Absent => {
+                    finding.pass(format!("{what} use Cognito's default of 60 minutes"))
+                }
                 State::Unknown(reason) => {
                     finding.unknown(format!("{what} lifetime cannot be read: {reason}"));
                 }

@@ -26,7 +26,11 @@ pub(crate) static RULE: Rule = Rule {
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for resource in &cx.model.resources {
         if let Kind::Table(table) = &resource.kind {
-            out.expect_true(resource, &table.point_in_time_recovery, "point-in-time recovery");
+            out.expect_true(
+                resource,
+                &table.point_in_time_recovery,
+                "point-in-time recovery",
+            );
         }
     }
 }

@@ -34,7 +34,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let finding = out.on(resource).at(value);
         match &value.state {
             State::Set(true) => finding.pass("encrypted with a KMS key"),
-            State::Unknown(reason) => finding.unknown(format!("`SSEEnabled` cannot be read: {reason}")),
+            State::Unknown(reason) => {
+                finding.unknown(format!("`SSEEnabled` cannot be read: {reason}"))
+            }
             _ => finding.fail("encrypted only with the AWS-owned key"),
         }
     }

@@ -35,7 +35,13 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             _ => None,
         })
         .collect();
-    let single_api = cx.model.resources.iter().filter(|r| matches!(r.kind, Kind::RestApi)).count() == 1;
+    let single_api = cx
+        .model
+        .resources
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::RestApi))
+        .count()
+        == 1;
     for resource in &cx.model.resources {
         let (namespace, metric, dimension) = match resource.kind {
             Kind::Function(_) => ("AWS/Lambda", "Errors", "FunctionName"),
@@ -52,7 +58,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if watched {
             finding.pass(format!("an alarm watches `{metric}`"));
         } else {
-            finding.fail(format!("no alarm on `{namespace}` `{metric}` for this resource"));
+            finding.fail(format!(
+                "no alarm on `{namespace}` `{metric}` for this resource"
+            ));
         }
     }
 }

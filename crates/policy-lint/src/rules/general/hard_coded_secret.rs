@@ -34,8 +34,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             .detail(candidate.name.clone());
         match secrets::classify(&candidate.name, &candidate.value) {
             Some(reason) => finding.fail(format!("`{}` holds {reason}", candidate.name)),
-            None if candidate.no_echo && !candidate.value.is_empty() && candidate.value.len() >= 8 => {
-                finding.fail(format!("`{}` is `NoEcho` but its default is plain text", candidate.name));
+            None if candidate.no_echo
+                && !candidate.value.is_empty()
+                && candidate.value.len() >= 8 =>
+            {
+                finding.fail(format!(
+                    "`{}` is `NoEcho` but its default is plain text",
+                    candidate.name
+                ));
             }
             None => finding.pass(format!("`{}` does not look like a secret", candidate.name)),
         }

@@ -35,7 +35,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let written = match &tags.state {
             State::Set(map) | State::Default { value: map, .. } => map,
             State::Unknown(reason) => {
-                out.on(resource).at(tags).unknown(format!("tags cannot be read: {reason}"));
+                out.on(resource)
+                    .at(tags)
+                    .unknown(format!("tags cannot be read: {reason}"));
                 continue;
             }
             State::Absent => &Default::default(),
@@ -43,7 +45,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let missing: Vec<&str> = required
             .iter()
             .filter(|key| {
-                let value = written.get(*key).or_else(|| cx.model.default_tags.get(*key));
+                let value = written
+                    .get(*key)
+                    .or_else(|| cx.model.default_tags.get(*key));
                 value.is_none_or(|v| v.trim().is_empty())
             })
             .map(String::as_str)
@@ -52,8 +56,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         if missing.is_empty() {
             finding.pass("every required tag is present");
         } else {
-            let list = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-            finding.detail(missing.join(",")).fail(format!("missing required tags: {list}"));
+            let list = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            finding
+                .detail(missing.join(","))
+                .fail(format!("missing required tags: {list}"));
         }
     }
 }

@@ -37,7 +37,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         let finding = out.on(resource).at(value);
         match &value.state {
             State::Set(true) => finding.pass("retained on deletion and replacement"),
-            State::Unknown(reason) => finding.unknown(format!("the policy cannot be read: {reason}")),
+            State::Unknown(reason) => {
+                finding.unknown(format!("the policy cannot be read: {reason}"))
+            }
             _ => finding.fail("deleted with the stack or on replacement"),
         }
     }

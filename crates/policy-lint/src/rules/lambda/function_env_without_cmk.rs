@@ -37,7 +37,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
         match &value.state {
             State::Set(key) => finding.pass(format!("encrypted with `{key}`")),
-            State::Unknown(reason) => finding.unknown(format!("`KmsKeyArn` cannot be read: {reason}")),
+            State::Unknown(reason) => {
+                finding.unknown(format!("`KmsKeyArn` cannot be read: {reason}"))
+            }
             _ => finding.fail("environment variables use the AWS-managed key"),
         }
     }

@@ -41,9 +41,13 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 finding.fail(format!("logs are kept {days} days, not {expected}"));
             }
             State::Default { .. } | State::Absent => {
-                finding.fail(format!("no retention is set, so logs are kept forever, not {expected} days"));
+                finding.fail(format!(
+                    "no retention is set, so logs are kept forever, not {expected} days"
+                ));
             }
-            State::Unknown(reason) => finding.unknown(format!("retention cannot be read: {reason}")),
+            State::Unknown(reason) => {
+                finding.unknown(format!("retention cannot be read: {reason}"))
+            }
         }
     }
 }

@@ -34,12 +34,16 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         for origin in origins {
             let finding = out.on(resource).at(origin);
             match &origin.state {
-                State::Set(o) if o.contains('*') => finding.fail(format!("origin `{o}` is a wildcard")),
+                State::Set(o) if o.contains('*') => {
+                    finding.fail(format!("origin `{o}` is a wildcard"))
+                }
                 State::Set(o) if o.starts_with("http://") => {
                     finding.fail(format!("origin `{o}` is plain HTTP"));
                 }
                 State::Set(o) => finding.pass(format!("origin `{o}` is named")),
-                State::Unknown(reason) => finding.unknown(format!("an origin cannot be read: {reason}")),
+                State::Unknown(reason) => {
+                    finding.unknown(format!("an origin cannot be read: {reason}"))
+                }
                 _ => {}
             }
         }

@@ -40,11 +40,15 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             match &value.state {
                 State::Set(true) => finding.pass(format!("{what} is on")),
                 State::Set(false) => finding.fail(format!("{what} is off")),
-                State::Default { value: true, .. } => finding.pass(format!("{what} is on by default")),
+                State::Default { value: true, .. } => {
+                    finding.pass(format!("{what} is on by default"))
+                }
                 State::Default { value: false, .. } | State::Absent => {
                     finding.fail(format!("{what} is not set"));
                 }
-                State::Unknown(reason) => finding.unknown(format!("{what} cannot be read: {reason}")),
+                State::Unknown(reason) => {
+                    finding.unknown(format!("{what} cannot be read: {reason}"))
+                }
             }
         }
     }

@@ -34,7 +34,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 finding.pass(format!("encrypted with `{key}`"));
             }
             State::Unknown(reason) => finding.unknown(format!("the key cannot be read: {reason}")),
-            State::Absent => finding.fail("no `KmsMasterKeyId`, so messages are stored unencrypted"),
+            State::Absent => {
+                finding.fail("no `KmsMasterKeyId`, so messages are stored unencrypted")
+            }
         }
     }
 }
