@@ -12,19 +12,25 @@ use policy_lint::lint::{Options, lint_paths};
 use policy_lint::output::{render_human, render_json};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/output").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/output")
+        .join(name)
 }
 
 /// Output text with the crate's absolute path and the version taken out.
 fn portable(text: &str) -> String {
     let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
     let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
-    text.replace(&root, "").replace(&version, "\"version\": \"[version]\"")
+    text.replace(&root, "")
+        .replace(&version, "\"version\": \"[version]\"")
 }
 
 fn outputs(name: &str) -> (String, String) {
     let report = lint_paths(&[fixture(name)], &Options::default());
-    (portable(&render_human(&report)), portable(&render_json(&report)))
+    (
+        portable(&render_human(&report)),
+        portable(&render_json(&report)),
+    )
 }
 
 #[test]
@@ -55,8 +61,13 @@ fn json_output_parses_and_names_the_contract_fields() {
     let findings = doc["findings"].as_array().expect("a findings array");
     assert!(!findings.is_empty());
     for finding in findings {
-        for field in ["rule", "control", "severity", "status", "resource", "file", "line", "column"] {
-            assert!(finding.get(field).is_some(), "a finding lacks `{field}`: {finding}");
+        for field in [
+            "rule", "control", "severity", "status", "resource", "file", "line", "column",
+        ] {
+            assert!(
+                finding.get(field).is_some(),
+                "a finding lacks `{field}`: {finding}"
+            );
         }
         assert!(finding["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
