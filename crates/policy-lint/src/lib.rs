@@ -14,6 +14,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod resolve;
 pub mod rules;
 pub mod secrets;
 pub mod sym;

@@ -81,3 +81,33 @@ fn corpus_copy_matches_shared_when_present() {
     let ours = std::fs::read_to_string(corpus_dir().join("MANIFEST.tsv")).unwrap();
     assert_eq!(ours, shared, "the corpus copy is out of date");
 }
+
+/// Resolving every CloudFormation template of the corpus neither panics nor
+/// loses the duplicate keys the manifest's `bad` fixtures carry.
+#[test]
+fn every_corpus_template_resolves() {
+    use policy_lint::resolve::Resolver;
+    let mut report = Vec::new();
+    for entry in manifest().iter().filter(|e| e.kind != "malformed") {
+        let doc = load_file(&entry.path, &Limits::default()).expect("loads");
+        if !doc.format.is_cloudformation() {
+            continue;
+        }
+        let resolver = Resolver::new(&doc);
+        let _ = resolver.resolved_template();
+        for resource in resolver.resources() {
+            assert!(!resolver.branches(resource.node).is_empty());
+        }
+        for d in resolver.diagnostics().iter().chain(&doc.diagnostics) {
+            report.push(format!("{}:{d}", entry.path.display()));
+        }
+    }
+    // The cfn-lint duplicate-key fixtures are reported, at the later keys.
+    for name in ["bad__duplicate.json:17:3", "bad__duplicate.yaml:9:3"] {
+        let hit = report
+            .iter()
+            .any(|r| r.contains(name) && r.ends_with("[duplicate-key]"));
+        assert!(hit, "no duplicate-key diagnostic at {name}");
+    }
+    eprintln!("{} diagnostics:\n{}", report.len(), report.join("\n"));
+}

@@ -9,6 +9,7 @@ pub mod cfn;
 mod lookup;
 pub(crate) mod read;
 pub mod tf;
+pub(crate) mod values;
 
 pub use lookup::TemplateLookup;
 

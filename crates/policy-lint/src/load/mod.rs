@@ -31,6 +31,8 @@ pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::LoadError;
 pub use limits::Limits;
 
+pub(crate) use yaml::is_json_number;
+
 use crate::tree::Node;
 
 /// What kind of template a file holds.

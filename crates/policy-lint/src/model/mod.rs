@@ -143,6 +143,8 @@ pub struct Policy {
     /// A name for the document within its owner (inline policy name).
     pub name: Option<String>,
     pub document: Node,
+    /// The document as the IAM evaluator reads it, intrinsics resolved.
+    pub parsed: crate::iam::Policy,
     /// Where the document sits, such as `Properties.PolicyDocument`.
     pub path: String,
     pub assumptions: Vec<Assumption>,

@@ -6,6 +6,9 @@ use super::Observed;
 /// folded in.
 #[derive(Clone, Debug)]
 pub struct Bucket {
+    /// The bucket name when the template writes it literally; policies may
+    /// name the bucket by it instead of by reference.
+    pub name: Option<String>,
     /// Default encryption algorithm (`AES256`, `aws:kms`, `aws:kms:dsse`).
     pub encryption: Observed<String>,
     pub public_access_block: PublicAccessBlock,

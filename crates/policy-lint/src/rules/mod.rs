@@ -14,6 +14,7 @@ pub mod docs;
 mod dynamodb;
 mod emit;
 mod general;
+mod iam;
 mod kms;
 mod lambda;
 mod logs;
@@ -101,6 +102,16 @@ pub static REGISTRY: &[&Rule] = &[
     &cognito::user_pool_mfa_unavailable::RULE,
     &dynamodb::table_without_kms_encryption::RULE,
     &dynamodb::table_pitr_off::RULE,
+    &iam::table_policy_public::RULE,
+    &iam::table_readable_outside_functions::RULE,
+    &iam::lambda_role_beyond_allowlist::RULE,
+    &iam::policy_wildcard_action::RULE,
+    &iam::policy_partial_wildcard_action::RULE,
+    &iam::policy_wildcard_resource::RULE,
+    &iam::policy_privilege_escalation::RULE,
+    &iam::role_trust_public::RULE,
+    &iam::role_aws_managed_policy::RULE,
+    &iam::lambda_role_scans_table::RULE,
     &kms::key_rotation_off::RULE,
     &lambda::function_env_without_cmk::RULE,
     &logs::log_group_retention_not_model::RULE,
@@ -111,6 +122,10 @@ pub static REGISTRY: &[&Rule] = &[
     &s3::bucket_cors_any_origin::RULE,
     &s3::bucket_not_encrypted::RULE,
     &s3::bucket_website_endpoint::RULE,
+    &iam::bucket_policy_public::RULE,
+    &iam::bucket_allows_plain_http::RULE,
+    &iam::bucket_policy_locks_out_owner::RULE,
+    &iam::resource_policy_public::RULE,
     &general::hard_coded_secret::RULE,
     &sns::topic_not_encrypted::RULE,
     &general::resource_missing_required_tags::RULE,

@@ -5,6 +5,7 @@
 //! a [`Policy`] in the model, so the IAM rules evaluate one shape.
 
 use super::ResourceCx;
+use crate::adapt::values::LookupValues;
 use crate::model::{Kind, Model, Policy, PolicyKind, Role};
 use crate::sym::Sym;
 use crate::tree::{Key, Loc, Map, Node, Value};
@@ -250,6 +251,7 @@ fn push(
     document: &Node,
     path: &str,
 ) {
+    let parsed = crate::iam::Policy::parse(document, &LookupValues(cx.reader.resolver()));
     model.policies.push(Policy {
         owner: cx.id.to_owned(),
         owner_type: cx.ty.to_owned(),
@@ -257,6 +259,7 @@ fn push(
         attached_to,
         name,
         document: document.clone(),
+        parsed,
         path: path.to_owned(),
         assumptions: cx.assumptions.clone(),
     });

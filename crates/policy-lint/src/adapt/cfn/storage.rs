@@ -47,7 +47,11 @@ pub(super) fn bucket(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Ki
     if let Some(target) = props.pointer(&["LoggingConfiguration", "DestinationBucketName"]) {
         mark_log_target(model, r.resolver().sym(target));
     }
+    let name = props
+        .get("BucketName")
+        .and_then(|n| r.resolver().sym(n).as_literal().map(str::to_owned));
     Kind::Bucket(Box::new(Bucket {
+        name,
         encryption,
         public_access_block: PublicAccessBlock {
             block_public_acls: pab("BlockPublicAcls"),

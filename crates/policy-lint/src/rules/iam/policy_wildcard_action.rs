@@ -1,0 +1,60 @@
+//! IAM002: a policy that allows every action, or every action of a service.
+
+use super::{at_policy, at_site, finish, granting};
+use crate::finding::Severity;
+use crate::iam::Catalog;
+use crate::iam::eval::{ActionWildcard, wildcard_actions};
+use crate::rules::{Context, Emitter, Rule, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "IAM002",
+        name: "policy-wildcard-action",
+        title: "Policy allows every action, or every action of a service",
+        control: "IAM-2",
+        severity: Severity::Error,
+        cdk_nag: &["AwsSolutions-IAM5"],
+        checkov: &["CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_109"],
+        security_hub: &["IAM.1", "IAM.21"],
+        rationale: "`*` or `service:*` grants today's actions and every action the service \
+            adds later, including ones that change permissions or delete data. Least \
+            privilege names the actions a workload calls.",
+        remediation: "List the actions the code calls (`dynamodb:GetItem`, `dynamodb:Query`, …) \
+            instead of `*`, `dynamodb:*` or `NotAction`.",
+        limitations: "Only `Allow` statements count: a wildcard in a `Deny` is a guard rail. \
+            Partial wildcards such as `s3:Get*` are rule IAM003.",
+    },
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
+    let catalog = Catalog::embedded();
+    for policy in granting(&cx.model.policies) {
+        let mut failed = false;
+        for found in wildcard_actions(&policy.parsed, catalog) {
+            let pattern = found.pattern.as_ref().map(ToString::to_string);
+            let message = match &found.kind {
+                ActionWildcard::All => "allows every action (`*`)".to_owned(),
+                ActionWildcard::Service(service) => format!("allows every `{service}` action"),
+                ActionWildcard::NotAction => {
+                    "allows everything but a few actions (`NotAction`)".to_owned()
+                }
+                ActionWildcard::Unresolved => "the actions cannot be read".to_owned(),
+                ActionWildcard::Partial { .. } => continue,
+            };
+            failed = true;
+            let detail = format!(
+                "Action::{}",
+                pattern.unwrap_or_else(|| "NotAction".to_owned())
+            );
+            finish(
+                at_site(out, policy, &found.site).detail(detail),
+                &found.status,
+                message,
+            );
+        }
+        if !failed {
+            at_policy(out, policy).pass("no wildcard actions are allowed");
+        }
+    }
+}
