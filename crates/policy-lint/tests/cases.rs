@@ -11,13 +11,20 @@
 //! some registered rule to enforce one of the kind's controls, so a missing
 //! rule or a silently skipped file never passes for a clean result.
 //!
-//! Lines that belong to other components are skipped with the reason:
-//! `synth=` (the synthesizer's tests) and the assertions on the resolved
-//! template (`resolved`, `expanded-resources`, `branches-evaluated`), which
-//! need a resolver the crate does not have yet. The test prints a table of
-//! every line and fails when any line does not hold.
+//! KINDS.md maps five kinds to the one control IAM-2, yet the cases tell them
+//! apart on the same resource (CASE-025: a service-wide action fails while
+//! the resources are scoped). For those kinds [`KIND_RULES`] narrows the
+//! findings to the rules that check what the kind names; everywhere else
+//! the control is what counts.
+//!
+//! Assertions on the resolved template use [`policy_lint::resolve`];
+//! `branches-evaluated` also needs the linter's own findings on the resource
+//! to cover every value, since evaluating both branches is the point.
+//! `synth=` lines belong to the synthesizer's tests and are skipped with the
+//! reason. The test prints a table of every line and fails when any line does
+//! not hold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -28,7 +35,8 @@ use policy_lint::finding::{Finding, Severity, Status};
 use policy_lint::lint::{Options, lint_paths};
 use policy_lint::load::{Document, Limits, LoadError, load_file};
 use policy_lint::output::Report;
-use policy_lint::rules::REGISTRY;
+use policy_lint::resolve::{Resolver, decode};
+use policy_lint::rules::{REGISTRY, Rule};
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases")
@@ -58,6 +66,23 @@ fn kinds() -> BTreeMap<String, Vec<String>> {
         kinds.insert((*kind).to_owned(), controls);
     }
     kinds
+}
+
+/// Kinds that share a control with other kinds, narrowed to the rules that
+/// check what the kind names.
+const KIND_RULES: &[(&str, &[&str])] = &[
+    ("iam-admin-policy", &["IAM002"]),
+    ("iam-wildcard-action", &["IAM002"]),
+    ("iam-service-wildcard-action", &["IAM002"]),
+    ("iam-partial-wildcard-action", &["IAM003"]),
+    ("iam-wildcard-resource", &["IAM004"]),
+];
+
+fn kind_rules(kind: &str) -> Option<&'static [&'static str]> {
+    KIND_RULES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, rules)| *rules)
 }
 
 // ---------------------------------------------------------------------------
@@ -328,31 +353,98 @@ impl Judge<'_> {
 
     fn assertion(&self, assert: &str, line: &Line) -> Result<Outcome, String> {
         match assert {
-            "decoded" => self.decoded(line),
+            "decoded" => self.tree_equals(line, false),
+            "resolved" => self.tree_equals(line, true),
             "if-resolved" if !self.case.resolved() => Ok(Outcome::holds("not resolved")),
-            "if-resolved" => self.decoded(line),
+            "if-resolved" => self.tree_equals(line, true),
             "equal-trees" => self.equal_trees(line),
             "not-reported" => self.not_reported(line),
             "file-analyzed" => self.file_analyzed(line),
-            "resolved" | "expanded-resources" | "branches-evaluated" => Ok(Outcome::Skipped(
-                "needs the template resolver (`policy_lint::resolve`), not in the crate yet"
-                    .to_owned(),
-            )),
+            "expanded-resources" => self.expanded_resources(line),
+            "branches-evaluated" => self.branches_evaluated(line),
             other => Err(format!("unknown assertion `{other}`")),
         }
     }
 
-    fn decoded(&self, line: &Line) -> Result<Outcome, String> {
+    /// `path=` of the decoded (or resolved) template equals `equals=`.
+    fn tree_equals(&self, line: &Line, resolve: bool) -> Result<Outcome, String> {
         let path = line.get("path").ok_or("needs path=")?;
         let equals = line.get("equals").ok_or("needs equals=")?;
         let expected: serde_json::Value =
             serde_json::from_str(equals).map_err(|e| format!("equals= is not JSON: {e}"))?;
-        let tree = self.case.doc()?.root.to_json();
+        let tree = decode(&self.case.template, resolve, &Limits::default())
+            .map_err(|e| format!("the file does not decode: {e}"))?;
         let actual = at_path(&tree, path)?;
         if *actual == expected {
             Ok(Outcome::Holds(format!("{path} = {actual}")))
         } else {
             Err(format!("{path} is {actual}"))
+        }
+    }
+
+    fn expanded_resources(&self, line: &Line) -> Result<Outcome, String> {
+        let values = line.get("values").ok_or("needs values=")?;
+        let resolver = Resolver::new(self.case.doc()?);
+        let ids: BTreeSet<&str> = resolver.resources().map(|r| r.id).collect();
+        let missing: Vec<&str> = values.split(',').filter(|v| !ids.contains(v)).collect();
+        if missing.is_empty() {
+            Ok(Outcome::Holds(format!(
+                "{} resource(s) after expansion",
+                ids.len()
+            )))
+        } else {
+            Err(format!("{missing:?} missing from {ids:?}"))
+        }
+    }
+
+    /// The resolver enumerates each value of the condition for the resource,
+    /// and the linter's findings on it hold under each value.
+    fn branches_evaluated(&self, line: &Line) -> Result<Outcome, String> {
+        let id = line.get("resource").ok_or("needs resource=")?;
+        let condition = line.get("condition").ok_or("needs condition=")?;
+        let values = line.get("values").ok_or("needs values=")?;
+        let wanted: BTreeSet<bool> = values
+            .split(',')
+            .map(|v| v.parse().map_err(|_| format!("`{v}` is not a boolean")))
+            .collect::<Result<_, _>>()?;
+        let resolver = Resolver::new(self.case.doc()?);
+        let resource = resolver
+            .resource(id)
+            .ok_or_else(|| format!("no resource `{id}`"))?;
+        let enumerated: BTreeSet<bool> = resolver
+            .branches(resource.node)
+            .iter()
+            .flat_map(|b| {
+                b.assumptions
+                    .iter()
+                    .filter(|(n, _)| n == condition)
+                    .map(|(_, v)| *v)
+            })
+            .collect();
+        if enumerated != wanted {
+            return Err(format!(
+                "the resolver enumerates {condition} = {enumerated:?}"
+            ));
+        }
+        let report = self.case.analysed()?;
+        let assumed = |value: bool| {
+            report.findings.iter().any(|f| {
+                f.resource == id
+                    && f.conditions
+                        .iter()
+                        .any(|a| a.condition == condition && a.value == value)
+            })
+        };
+        let linted: BTreeSet<bool> = wanted.iter().copied().filter(|v| assumed(*v)).collect();
+        if linted == wanted {
+            Ok(Outcome::Holds(format!(
+                "resolved and linted under {condition} = {values}"
+            )))
+        } else {
+            Err(format!(
+                "the resolver enumerates {condition} = {values}, but the linter's findings on \
+                 `{id}` assume only {linted:?}"
+            ))
         }
     }
 
@@ -481,10 +573,12 @@ impl Judge<'_> {
             None => None,
         };
         let detail = line.get("detail");
+        let rules = line.get("rule-kind").and_then(kind_rules);
         Ok(report
             .findings
             .iter()
             .filter(|f| f.resource == resource && controls.iter().any(|c| c == f.control))
+            .filter(|f| rules.is_none_or(|rules| rules.contains(&f.rule)))
             .filter(|f| {
                 condition
                     .as_ref()
@@ -505,10 +599,12 @@ impl Judge<'_> {
     /// Some registered rule enforces one of the line's controls.
     fn enforced(&self, line: &Line) -> Result<(), String> {
         let controls = self.controls(line)?;
-        if REGISTRY
-            .iter()
-            .any(|r| controls.iter().any(|c| c == r.meta.control))
-        {
+        let rules = line.get("rule-kind").and_then(kind_rules);
+        let enforces = |r: &Rule| {
+            controls.iter().any(|c| c == r.meta.control)
+                && rules.is_none_or(|rules| rules.contains(&r.meta.id))
+        };
+        if REGISTRY.iter().any(|r| enforces(r)) {
             Ok(())
         } else {
             Err(format!(
@@ -888,4 +984,22 @@ fn limit_lines_measure_the_linter_process() {
         matches!(odd, Verdict::Fails(_)),
         "an unknown bound is not ignored"
     );
+}
+
+#[test]
+fn narrowed_kinds_name_registered_rules_of_their_controls() {
+    let kinds = kinds();
+    for (kind, rules) in KIND_RULES {
+        let controls = kinds
+            .get(*kind)
+            .unwrap_or_else(|| panic!("{kind} is not in KINDS.md"));
+        for id in *rules {
+            let rule = policy_lint::rules::find(id).unwrap_or_else(|| panic!("{kind}: no {id}"));
+            assert!(
+                controls.iter().any(|c| c == rule.meta.control),
+                "{kind}: {id} enforces {}, not one of {controls:?}",
+                rule.meta.control
+            );
+        }
+    }
 }
