@@ -295,13 +295,12 @@ impl Judge<'_> {
             Err("nothing to check on this line".to_owned())
         };
         match result {
-            Ok(Outcome::Holds(why)) => Verdict::Holds(why),
-            Ok(Outcome::Skipped(why)) => Verdict::Skipped(why),
+            Ok(why) => Verdict::Holds(why),
             Err(why) => Verdict::Fails(why),
         }
     }
 
-    fn expect(&self, expect: &str, line: &Line) -> Result<Outcome, String> {
+    fn expect(&self, expect: &str, line: &Line) -> Result<String, String> {
         let case = self.case;
         match expect {
             "no-crash" => {
@@ -311,11 +310,9 @@ impl Judge<'_> {
                 case.report
                     .as_ref()
                     .map_err(|p| format!("linting panicked: {p}"))?;
-                Ok(Outcome::holds("no panic"))
+                Ok("no panic".to_owned())
             }
-            "parse-ok" => case
-                .doc()
-                .map(|d| Outcome::Holds(format!("read as {}", d.format))),
+            "parse-ok" => case.doc().map(|d| format!("read as {}", d.format)),
             "diagnostic-or-resolve" | "error-or-diagnostic" => {
                 let kind = line.get("kind").ok_or("needs kind=")?;
                 self.diagnostic_or(kind, expect == "diagnostic-or-resolve")
@@ -324,38 +321,36 @@ impl Judge<'_> {
         }
     }
 
-    fn diagnostic_or(&self, kind: &str, resolving_is_enough: bool) -> Result<Outcome, String> {
+    fn diagnostic_or(&self, kind: &str, resolving_is_enough: bool) -> Result<String, String> {
         match &self.case.load {
             Ok(Ok(doc)) => {
                 let raised = doc.diagnostics.iter().any(|d| d.kind.as_str() == kind);
                 match (raised, resolving_is_enough) {
-                    (true, _) => Ok(Outcome::Holds(format!(
-                        "resolved, with a `{kind}` diagnostic"
-                    ))),
-                    (false, true) => Ok(Outcome::holds("resolved, without a diagnostic")),
+                    (true, _) => Ok(format!("resolved, with a `{kind}` diagnostic")),
+                    (false, true) => Ok("resolved, without a diagnostic".to_owned()),
                     (false, false) => Err(format!("loaded without a `{kind}` diagnostic")),
                 }
             }
-            Ok(Err(e)) if e.loc().is_some() => Ok(Outcome::Holds(format!("located error: {e}"))),
+            Ok(Err(e)) if e.loc().is_some() => Ok(format!("located error: {e}")),
             Ok(Err(e)) => Err(format!("an error without a location: {e}")),
             Err(panic) => Err(format!("loading panicked: {panic}")),
         }
     }
 
-    fn input_format(&self, format: &str) -> Result<Outcome, String> {
+    fn input_format(&self, format: &str) -> Result<String, String> {
         let doc = self.case.doc()?;
         if doc.format.as_str() == format {
-            Ok(Outcome::Holds(format!("read as {format}")))
+            Ok(format!("read as {format}"))
         } else {
             Err(format!("read as {}", doc.format))
         }
     }
 
-    fn assertion(&self, assert: &str, line: &Line) -> Result<Outcome, String> {
+    fn assertion(&self, assert: &str, line: &Line) -> Result<String, String> {
         match assert {
             "decoded" => self.tree_equals(line, false),
             "resolved" => self.tree_equals(line, true),
-            "if-resolved" if !self.case.resolved() => Ok(Outcome::holds("not resolved")),
+            "if-resolved" if !self.case.resolved() => Ok("not resolved".to_owned()),
             "if-resolved" => self.tree_equals(line, true),
             "equal-trees" => self.equal_trees(line),
             "not-reported" => self.not_reported(line),
@@ -367,7 +362,7 @@ impl Judge<'_> {
     }
 
     /// `path=` of the decoded (or resolved) template equals `equals=`.
-    fn tree_equals(&self, line: &Line, resolve: bool) -> Result<Outcome, String> {
+    fn tree_equals(&self, line: &Line, resolve: bool) -> Result<String, String> {
         let path = line.get("path").ok_or("needs path=")?;
         let equals = line.get("equals").ok_or("needs equals=")?;
         let expected: serde_json::Value =
@@ -376,22 +371,19 @@ impl Judge<'_> {
             .map_err(|e| format!("the file does not decode: {e}"))?;
         let actual = at_path(&tree, path)?;
         if *actual == expected {
-            Ok(Outcome::Holds(format!("{path} = {actual}")))
+            Ok(format!("{path} = {actual}"))
         } else {
             Err(format!("{path} is {actual}"))
         }
     }
 
-    fn expanded_resources(&self, line: &Line) -> Result<Outcome, String> {
+    fn expanded_resources(&self, line: &Line) -> Result<String, String> {
         let values = line.get("values").ok_or("needs values=")?;
         let resolver = Resolver::new(self.case.doc()?);
         let ids: BTreeSet<&str> = resolver.resources().map(|r| r.id).collect();
         let missing: Vec<&str> = values.split(',').filter(|v| !ids.contains(v)).collect();
         if missing.is_empty() {
-            Ok(Outcome::Holds(format!(
-                "{} resource(s) after expansion",
-                ids.len()
-            )))
+            Ok(format!("{} resource(s) after expansion", ids.len()))
         } else {
             Err(format!("{missing:?} missing from {ids:?}"))
         }
@@ -399,7 +391,7 @@ impl Judge<'_> {
 
     /// The resolver enumerates each value of the condition for the resource,
     /// and the linter's findings on it hold under each value.
-    fn branches_evaluated(&self, line: &Line) -> Result<Outcome, String> {
+    fn branches_evaluated(&self, line: &Line) -> Result<String, String> {
         let id = line.get("resource").ok_or("needs resource=")?;
         let condition = line.get("condition").ok_or("needs condition=")?;
         let values = line.get("values").ok_or("needs values=")?;
@@ -437,9 +429,7 @@ impl Judge<'_> {
         };
         let linted: BTreeSet<bool> = wanted.iter().copied().filter(|v| assumed(*v)).collect();
         if linted == wanted {
-            Ok(Outcome::Holds(format!(
-                "resolved and linted under {condition} = {values}"
-            )))
+            Ok(format!("resolved and linted under {condition} = {values}"))
         } else {
             Err(format!(
                 "the resolver enumerates {condition} = {values}, but the linter's findings on \
@@ -448,7 +438,7 @@ impl Judge<'_> {
         }
     }
 
-    fn equal_trees(&self, line: &Line) -> Result<Outcome, String> {
+    fn equal_trees(&self, line: &Line) -> Result<String, String> {
         let (a, b) = (
             line.get("a").ok_or("needs a=")?,
             line.get("b").ok_or("needs b=")?,
@@ -456,13 +446,13 @@ impl Judge<'_> {
         let tree = self.case.doc()?.root.to_json();
         let (left, right) = (at_path(&tree, a)?, at_path(&tree, b)?);
         if left == right {
-            Ok(Outcome::holds("equal"))
+            Ok("equal".to_owned())
         } else {
             Err(format!("{a} is {left}, {b} is {right}"))
         }
     }
 
-    fn not_reported(&self, line: &Line) -> Result<Outcome, String> {
+    fn not_reported(&self, line: &Line) -> Result<String, String> {
         let report = self.case.analysed()?;
         let selected = self.select(report, line)?;
         let reported: Vec<&Finding> = selected
@@ -471,22 +461,19 @@ impl Judge<'_> {
             .filter(|f| matches!(f.status, Status::Fail | Status::Unknown))
             .collect();
         if reported.is_empty() {
-            Ok(Outcome::Holds(format!(
+            Ok(format!(
                 "{} matching finding(s), none reported",
                 selected.len()
-            )))
+            ))
         } else {
             Err(format!("reported: {}", describe_all(reported)))
         }
     }
 
-    fn file_analyzed(&self, line: &Line) -> Result<Outcome, String> {
+    fn file_analyzed(&self, line: &Line) -> Result<String, String> {
         let report = self.case.analysed()?;
         let Some(env) = line.get("env") else {
-            return Ok(Outcome::Holds(format!(
-                "{} finding(s)",
-                report.findings.len()
-            )));
+            return Ok(format!("{} finding(s)", report.findings.len()));
         };
         let (key, value) = env.split_once('=').ok_or("env= needs NAME=value")?;
         let run = run_binary(&self.case.template, &[(key, value)])?;
@@ -499,13 +486,13 @@ impl Judge<'_> {
                 run.code
             ));
         }
-        Ok(Outcome::Holds(format!("with {env}: exit {}", run.code)))
+        Ok(format!("with {env}: exit {}", run.code))
     }
 
-    fn rule_line(&self, line: &Line) -> Result<Outcome, String> {
+    fn rule_line(&self, line: &Line) -> Result<String, String> {
         let expect = line.get("expect").ok_or("needs expect=")?;
         if line.get("when") == Some("resolved") && !self.case.resolved() {
-            return Ok(Outcome::holds("not resolved"));
+            return Ok("not resolved".to_owned());
         }
         let report = self.case.analysed()?;
         self.enforced(line)?;
@@ -545,7 +532,7 @@ impl Judge<'_> {
             other => return Err(format!("unknown verdict `{other}`")),
         };
         if holds {
-            Ok(Outcome::Holds(describe_all(selected)))
+            Ok(describe_all(selected))
         } else {
             Err(format!("wanted {want}; got {}", describe_all(selected)))
         }
@@ -614,7 +601,7 @@ impl Judge<'_> {
         }
     }
 
-    fn limit(&self, first: &str, line: &Line) -> Result<Outcome, String> {
+    fn limit(&self, first: &str, line: &Line) -> Result<String, String> {
         let mut bounds = vec![first.to_owned()];
         bounds.extend(
             line.tokens
@@ -629,22 +616,11 @@ impl Judge<'_> {
         for bound in &bounds {
             check_bound(bound, &run)?;
         }
-        Ok(Outcome::Holds(format!(
+        Ok(format!(
             "{} ms, {} KiB peak",
             run.elapsed.as_millis(),
             run.peak_kib
-        )))
-    }
-}
-
-enum Outcome {
-    Holds(String),
-    Skipped(String),
-}
-
-impl Outcome {
-    fn holds(why: &str) -> Self {
-        Self::Holds(why.to_owned())
+        ))
     }
 }
 
