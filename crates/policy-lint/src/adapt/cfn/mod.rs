@@ -99,6 +99,10 @@ fn adapt_resource(model: &mut Model, cx: &ResourceCx<'_>, variant: &Variant) {
         "AWS::CloudFront::Distribution" => apigw::distribution(cx, props),
         "AWS::CloudWatch::Alarm" => compute::alarm(cx, props),
         "AWS::IAM::Role" => iam::role(cx, props, model),
+        "AWS::IAM::User" | "AWS::IAM::Group" => {
+            iam::inline_policies(cx, props, model);
+            Kind::Other
+        }
         "AWS::IAM::ManagedPolicy" => iam::managed_policy(cx, props, model),
         _ => {
             iam::resource_policies(cx, props, model);
