@@ -12,13 +12,12 @@ use crate::tree::{Key, Loc, Map, Node, Value};
 
 pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind {
     let r = &cx.reader;
-    let me = Sym::reference(cx.id, None);
     if let Some(doc) = props.get("AssumeRolePolicyDocument") {
         push(
             model,
             cx,
             PolicyKind::Trust,
-            vec![me.clone()],
+            vec![Sym::reference(cx.id, None)],
             None,
             doc,
             "Properties.AssumeRolePolicyDocument",
