@@ -59,6 +59,10 @@ pub struct LintArgs {
 pub struct DecodeArgs {
     /// The template to decode.
     pub file: PathBuf,
+    /// Also work out references, mappings, conditions and `Fn::ForEach` as
+    /// far as the template allows.
+    #[arg(long)]
+    pub resolve: bool,
 }
 
 /// Runs `lint` and returns the exit code.
@@ -91,16 +95,17 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
 }
 
 /// Runs `decode`: prints the template as the linter reads it, as canonical
-/// JSON with short-form tags in their long form.
+/// JSON with short-form tags in their long form (and, with `--resolve`,
+/// evaluated as far as the template allows).
 pub fn run_decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
-    let doc = match load::load_file(&args.file, &load::Limits::default()) {
-        Ok(doc) => doc,
+    let json = match crate::resolve::decode(&args.file, args.resolve, &load::Limits::default()) {
+        Ok(json) => json,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(EXIT_INPUT));
         }
     };
-    let mut text = serde_json::to_string_pretty(&doc.root.to_json())?;
+    let mut text = serde_json::to_string_pretty(&json)?;
     text.push('\n');
     print_stdout(&text)?;
     Ok(ExitCode::from(EXIT_CLEAN))

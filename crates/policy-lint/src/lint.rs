@@ -2,12 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::adapt::{self, TemplateLookup};
+use crate::adapt;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::load::{self, Document, Format, Limits, LoadError, Loaded};
 use crate::model::{Model, Problem};
 use crate::output::{InputError, Report};
+use crate::resolve::Resolver;
 use crate::rules;
 
 /// Settings for one run.
@@ -48,8 +49,16 @@ pub fn lint_bytes(path: &Path, bytes: &[u8], options: &Options) -> Result<Report
 pub fn model_of(doc: &Document) -> Model {
     let mut model = match doc.format {
         Format::CloudFormationJson | Format::CloudFormationYaml => {
-            let lookup = TemplateLookup::new(&doc.root);
-            adapt::cfn::adapt(&doc.path, &doc.root, &lookup)
+            let resolver = Resolver::new(doc);
+            let mut model = adapt::cfn::adapt(&doc.path, resolver.template(), &resolver);
+            model
+                .problems
+                .extend(resolver.diagnostics().iter().map(|d| Problem {
+                    resource: String::new(),
+                    message: format!("{}: {}", d.kind, d.message),
+                    loc: d.loc,
+                }));
+            model
         }
         Format::TerraformJson | Format::TerraformPlan => adapt::tf::adapt(doc),
     };

@@ -11,8 +11,7 @@ pub(crate) mod read;
 pub mod tf;
 pub(crate) mod values;
 
-pub use lookup::TemplateLookup;
-
+use crate::finding::Assumption;
 use crate::sym::Sym;
 use crate::tree::Node;
 
@@ -23,9 +22,16 @@ pub trait Lookup {
 
     /// The value an expression evaluates to, when it evaluates to a literal
     /// (a parameter default, a mapping entry, a decided `Fn::If`); otherwise
-    /// the expression itself, or an unknown value with the reason.
+    /// the expression with what can be evaluated evaluated.
     fn value(&self, node: &Node) -> Node;
 
     /// The value of a named condition, when the template decides it.
     fn condition(&self, name: &str) -> Option<bool>;
+
+    /// The views of `node` under each combination of the conditions its
+    /// `Fn::If`s test, with the condition values each assumes. The default
+    /// is one view, as written.
+    fn variants(&self, node: &Node) -> Vec<(Vec<Assumption>, Node)> {
+        vec![(Vec::new(), node.clone())]
+    }
 }

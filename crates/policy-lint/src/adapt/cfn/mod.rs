@@ -1,7 +1,7 @@
 //! CloudFormation → model.
 //!
 //! Each resource is read once per combination of the `Fn::If` conditions its
-//! properties depend on (up to [`MAX_BRANCHING_CONDITIONS`]), so rules see
+//! properties depend on (up to the resolver's branch limit), so rules see
 //! both branches and a finding can name the condition values it holds under.
 //! Types the model has no view of still count for tags and secrets.
 
@@ -23,10 +23,6 @@ use crate::model::{Kind, Model, Observed, Resource, SecretCandidate, SourceForma
 use crate::secrets;
 use crate::tree::{Loc, Node, Value};
 
-/// More unknown conditions in one resource than this and the branches are
-/// not expanded; the values under `Fn::If` become unknown instead.
-pub const MAX_BRANCHING_CONDITIONS: usize = 4;
-
 /// Reads a CloudFormation template into the model.
 pub fn adapt(path: &Path, root: &Node, resolver: &dyn Lookup) -> Model {
     let mut model = Model::new(path.to_path_buf(), SourceFormat::CloudFormation);
@@ -39,7 +35,7 @@ pub fn adapt(path: &Path, root: &Node, resolver: &dyn Lookup) -> Model {
         let Some(ty) = node.get("Type").and_then(Node::as_str) else {
             continue;
         };
-        for variant in branches::expand(node, resolver, MAX_BRANCHING_CONDITIONS) {
+        for variant in branches::expand(node, resolver) {
             let cx = ResourceCx {
                 root,
                 id: &key.name,

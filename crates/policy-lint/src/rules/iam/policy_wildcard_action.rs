@@ -22,7 +22,9 @@ pub(crate) static RULE: Rule = Rule {
         remediation: "List the actions the code calls (`dynamodb:GetItem`, `dynamodb:Query`, …) \
             instead of `*`, `dynamodb:*` or `NotAction`.",
         limitations: "Only `Allow` statements count: a wildcard in a `Deny` is a guard rail. \
-            Partial wildcards such as `s3:Get*` are rule IAM003.",
+            Partial wildcards such as `s3:Get*` are rule IAM003. A key policy statement that \
+            gives `kms:*` to the key's own account root passes: it is AWS's default key policy \
+            and delegates the key's use to the account's IAM policies, which are checked here.",
     },
     check,
 };
@@ -32,6 +34,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for policy in granting(&cx.model.policies) {
         let mut failed = false;
         for found in wildcard_actions(&policy.parsed, catalog) {
+            if delegates_to_account(policy, found.site.statement) {
+                continue;
+            }
             let pattern = found.pattern.as_ref().map(ToString::to_string);
             let message = match &found.kind {
                 ActionWildcard::All => "allows every action (`*`)".to_owned(),
@@ -57,4 +62,32 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
             at_policy(out, policy).pass("no wildcard actions are allowed");
         }
     }
+}
+
+/// True when statement `index` of a key policy grants only to the key's own
+/// account root (`arn:…:iam::${AWS::AccountId}:root`).
+fn delegates_to_account(policy: &crate::model::Policy, index: usize) -> bool {
+    let is_key = matches!(policy.owner_type.as_str(), "AWS::KMS::Key" | "aws_kms_key");
+    let Some(statement) = policy.parsed.statements.iter().find(|s| s.index == index) else {
+        return false;
+    };
+    let Some(principals) = statement.principals.as_ref().filter(|p| !p.negated) else {
+        return false;
+    };
+    is_key
+        && !principals.entries.is_empty()
+        && principals
+            .entries
+            .iter()
+            .all(|p| is_own_account_root(&p.value.value))
+}
+
+fn is_own_account_root(sym: &crate::sym::Sym) -> bool {
+    use crate::sym::Part;
+    let own_account = sym
+        .parts()
+        .iter()
+        .any(|p| matches!(p, Part::Pseudo(name) if name == "AWS::AccountId"));
+    let rendered = sym.to_string();
+    own_account && (rendered == "${AWS::AccountId}" || rendered.ends_with(":root"))
 }
