@@ -219,7 +219,7 @@ fn retained(cx: &ResourceCx<'_>, node: &Node) -> Observed<bool> {
         let policy = cx.reader.resolver().value(policy);
         match policy.as_str() {
             Some(p) => Ok(matches!(p, "Retain" | "RetainExceptOnCreate" | "Snapshot")),
-            None => Err(super::read::describe_unreadable(&policy)),
+            None => Err(cx.reader.unreadable(&policy)),
         }
     };
     match (keeps("DeletionPolicy"), keeps("UpdateReplacePolicy")) {
