@@ -1,0 +1,477 @@
+//! The per-environment configuration of the expense-tracker stack.
+//!
+//! One file per environment (`stacks/config/<env>.toml`) deserializes into [`ExpenseConfig`];
+//! unknown keys are refused (`deny_unknown_fields`) so a typo never silently falls back to a
+//! default. Types catch what serde can; [`ExpenseConfig::validate`] catches the rest (ranges,
+//! `https` origins, no `*`) and names the dotted key of every problem. The JSON Schema of the
+//! file is generated from these types with schemars.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use thiserror::Error;
+
+/// A config value that parses but is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("invalid config key `{key}`: {expected}")]
+pub struct ConfigError {
+    /// The dotted key, e.g. `api.throttle_rate_limit`.
+    pub key: String,
+    /// What was expected instead.
+    pub expected: String,
+}
+
+impl ConfigError {
+    fn new(key: impl Into<String>, expected: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            expected: expected.into(),
+        }
+    }
+}
+
+/// The whole configuration of one environment of the expense tracker.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpenseConfig {
+    /// The environment name (`dev`, `prod`, …): lower-case letters, digits and `-`. It becomes
+    /// the `environment` tag and the suffix of the stack name.
+    pub environment: String,
+    /// The CloudFormation stack name. Default: `expense-tracker-<environment>`.
+    #[serde(default)]
+    pub stack_name: Option<String>,
+    /// The AWS region the stack is meant for (recorded in the template metadata; the template
+    /// itself is region-neutral). Default: none.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The 12-digit AWS account the stack is meant for. Default: none.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Tags applied to every taggable resource. `project`, `owner` and `cost-center` are
+    /// required; `environment` is added from the `environment` key.
+    pub tags: BTreeMap<String, String>,
+    /// What happens to stateful resources (table, user pool, bucket, keys, log groups) when the
+    /// stack deletes or replaces them. Default: `retain`.
+    #[serde(default)]
+    pub removal_policy: RemovalPolicyConfig,
+    /// The REST API.
+    #[serde(default)]
+    pub api: ApiConfig,
+    /// The expenses table.
+    #[serde(default)]
+    pub table: TableConfig,
+    /// The Cognito user pool and its web client.
+    #[serde(default)]
+    pub auth: AuthConfig,
+    /// The static website (S3 behind CloudFront).
+    #[serde(default)]
+    pub site: SiteConfig,
+    /// Alarms and where they are sent.
+    #[serde(default)]
+    pub alarms: AlarmsConfig,
+    /// Settings shared by the seven Lambda functions.
+    #[serde(default)]
+    pub functions: FunctionsConfig,
+}
+
+/// What happens to stateful resources on deletion or replacement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RemovalPolicyConfig {
+    /// Keep them (and their data).
+    #[default]
+    Retain,
+    /// Delete them with the stack (throw-away environments only).
+    Destroy,
+}
+
+/// Settings of the REST API.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// The stage name. Default: `api`.
+    pub stage_name: String,
+    /// Steady-state requests per second across the stage. Default: `50`.
+    pub throttle_rate_limit: f64,
+    /// Burst capacity in requests. Default: `100`.
+    pub throttle_burst_limit: i64,
+    /// Browser origins allowed to call the API besides the site itself, each `https://host`
+    /// (never `*`). Default: none.
+    pub cors_origins: Vec<String>,
+    /// Register this stack's CloudWatch role with API Gateway (`AWS::ApiGateway::Account`).
+    /// The registration is one per account and region: when several environments share an
+    /// account, set it on exactly one. Default: `true`.
+    pub manage_account_logging_role: bool,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            stage_name: "api".to_owned(),
+            throttle_rate_limit: 50.0,
+            throttle_burst_limit: 100,
+            cors_origins: Vec::new(),
+            manage_account_logging_role: true,
+        }
+    }
+}
+
+/// Settings of the expenses table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TableConfig {
+    /// Point-in-time recovery. Default: `true` (the dev config turns it off).
+    pub point_in_time_recovery: bool,
+    /// Deletion protection. Default: `true`.
+    pub deletion_protection: bool,
+}
+
+impl Default for TableConfig {
+    fn default() -> Self {
+        Self {
+            point_in_time_recovery: true,
+            deletion_protection: true,
+        }
+    }
+}
+
+/// Settings of the user pool and its web client.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Access-token lifetime in minutes (5 to 60: the model caps it at one hour). Default: `60`.
+    pub access_token_minutes: i64,
+    /// ID-token lifetime in minutes (5 to 60). Default: `60`.
+    pub id_token_minutes: i64,
+    /// Refresh-token lifetime in days (1 to 3650). Default: `30`.
+    pub refresh_token_days: i64,
+    /// Multi-factor authentication. Default: `optional`.
+    pub mfa: MfaConfig,
+    /// Minimum password length (8 to 99: only stricter than the model). Default: `8`.
+    pub password_min_length: i64,
+    /// Deletion protection of the user pool. Default: `true`.
+    pub deletion_protection: bool,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            access_token_minutes: 60,
+            id_token_minutes: 60,
+            refresh_token_days: 30,
+            mfa: MfaConfig::Optional,
+            password_min_length: 8,
+            deletion_protection: true,
+        }
+    }
+}
+
+/// Whether users must set up TOTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MfaConfig {
+    /// Users may turn on TOTP.
+    #[default]
+    Optional,
+    /// Every user must use TOTP.
+    Required,
+}
+
+/// Settings of the static website.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// The site's domain name (e.g. `app.example.com`). Needs `certificate_arn`. Default:
+    /// none: the site is served on its `*.cloudfront.net` name.
+    pub domain: Option<String>,
+    /// ARN of an ACM certificate in `us-east-1` covering `domain`. Default: none.
+    pub certificate_arn: Option<String>,
+}
+
+/// Settings of the alarms.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlarmsConfig {
+    /// An e-mail address subscribed to the alarm topic. Default: none.
+    pub email: Option<String>,
+}
+
+/// Settings shared by the functions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct FunctionsConfig {
+    /// Memory in MB (128 to 10240). Default: `256`.
+    pub memory_mb: i64,
+    /// Timeout in seconds (1 to 29, the API Gateway limit). Default: `10`.
+    pub timeout_secs: i64,
+}
+
+impl Default for FunctionsConfig {
+    fn default() -> Self {
+        Self {
+            memory_mb: 256,
+            timeout_secs: 10,
+        }
+    }
+}
+
+/// Tag keys the config must set (besides `environment`, which comes from its own key).
+pub const REQUIRED_CONFIG_TAGS: [&str; 3] = ["project", "owner", "cost-center"];
+
+impl ExpenseConfig {
+    /// The stack name: `stack_name` or `expense-tracker-<environment>`.
+    pub fn stack_name(&self) -> String {
+        self.stack_name
+            .clone()
+            .unwrap_or_else(|| format!("expense-tracker-{}", self.environment))
+    }
+
+    /// Checks every value the types cannot.
+    ///
+    /// # Errors
+    /// The first problem found, naming its dotted key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_identity()?;
+        self.validate_tags()?;
+        self.validate_api()?;
+        self.validate_auth()?;
+        self.validate_site()?;
+        self.validate_alarms()?;
+        self.validate_functions()
+    }
+
+    fn validate_identity(&self) -> Result<(), ConfigError> {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 32
+                && s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        };
+        if !plain(&self.environment) {
+            return Err(ConfigError::new(
+                "environment",
+                "1 to 32 lower-case letters, digits or `-`, starting with a letter",
+            ));
+        }
+        if let Some(name) = &self.stack_name {
+            let valid = name.len() <= 128
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !valid {
+                return Err(ConfigError::new(
+                    "stack_name",
+                    "a letter, then letters, digits or `-`, at most 128 characters",
+                ));
+            }
+        }
+        if let Some(account) = &self.account {
+            if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+                return Err(ConfigError::new("account", "a 12-digit AWS account id"));
+            }
+        }
+        if let Some(region) = &self.region {
+            let valid = region.split('-').count() >= 3
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                return Err(ConfigError::new(
+                    "region",
+                    "an AWS region such as `eu-west-1`",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_tags(&self) -> Result<(), ConfigError> {
+        for key in REQUIRED_CONFIG_TAGS {
+            match self.tags.get(key) {
+                Some(value) if !value.trim().is_empty() => {}
+                _ => return Err(ConfigError::new(format!("tags.{key}"), "a non-empty value")),
+            }
+        }
+        if let Some(env) = self.tags.get("environment") {
+            if *env != self.environment {
+                return Err(ConfigError::new(
+                    "tags.environment",
+                    "to be left out (it is set from `environment`) or equal to it",
+                ));
+            }
+        }
+        for (key, value) in &self.tags {
+            if key.is_empty() || key.len() > 128 || key.to_ascii_lowercase().starts_with("aws:") {
+                return Err(ConfigError::new(
+                    format!("tags.{key}"),
+                    "a key of 1 to 128 characters not starting with `aws:`",
+                ));
+            }
+            if value.is_empty() || value.len() > 256 {
+                return Err(ConfigError::new(
+                    format!("tags.{key}"),
+                    "a value of 1 to 256 characters",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_api(&self) -> Result<(), ConfigError> {
+        let api = &self.api;
+        let stage_ok = !api.stage_name.is_empty()
+            && api.stage_name.len() <= 128
+            && api
+                .stage_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !stage_ok {
+            return Err(ConfigError::new(
+                "api.stage_name",
+                "1 to 128 letters, digits, `-` or `_`",
+            ));
+        }
+        if !(api.throttle_rate_limit.is_finite() && api.throttle_rate_limit > 0.0) {
+            return Err(ConfigError::new(
+                "api.throttle_rate_limit",
+                "a number greater than 0",
+            ));
+        }
+        if !(1..=100_000).contains(&api.throttle_burst_limit) {
+            return Err(ConfigError::new(
+                "api.throttle_burst_limit",
+                "an integer from 1 to 100000",
+            ));
+        }
+        for (index, origin) in api.cors_origins.iter().enumerate() {
+            check_origin(origin).map_err(|expected| {
+                ConfigError::new(format!("api.cors_origins[{index}]"), expected)
+            })?;
+        }
+        Ok(())
+    }
+
+    fn validate_auth(&self) -> Result<(), ConfigError> {
+        let auth = &self.auth;
+        let ranges = [
+            (
+                "auth.access_token_minutes",
+                auth.access_token_minutes,
+                5,
+                60,
+            ),
+            ("auth.id_token_minutes", auth.id_token_minutes, 5, 60),
+            ("auth.refresh_token_days", auth.refresh_token_days, 1, 3650),
+            ("auth.password_min_length", auth.password_min_length, 8, 99),
+        ];
+        for (key, value, min, max) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(ConfigError::new(
+                    key,
+                    format!("an integer from {min} to {max}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_site(&self) -> Result<(), ConfigError> {
+        let site = &self.site;
+        match (&site.domain, &site.certificate_arn) {
+            (Some(domain), Some(arn)) => {
+                check_domain(domain).map_err(|e| ConfigError::new("site.domain", e))?;
+                let valid = arn.starts_with("arn:aws:acm:us-east-1:")
+                    && arn.contains(":certificate/")
+                    && !arn.contains('*');
+                if !valid {
+                    return Err(ConfigError::new(
+                        "site.certificate_arn",
+                        "the ARN of an ACM certificate in us-east-1 \
+                         (`arn:aws:acm:us-east-1:<account>:certificate/<id>`)",
+                    ));
+                }
+                Ok(())
+            }
+            (None, None) => Ok(()),
+            (Some(_), None) => Err(ConfigError::new(
+                "site.certificate_arn",
+                "a certificate for `site.domain` (CloudFront needs one to serve a custom domain)",
+            )),
+            (None, Some(_)) => Err(ConfigError::new(
+                "site.domain",
+                "the domain `site.certificate_arn` is for",
+            )),
+        }
+    }
+
+    fn validate_alarms(&self) -> Result<(), ConfigError> {
+        match &self.alarms.email {
+            Some(email) if !is_email(email) => Err(ConfigError::new(
+                "alarms.email",
+                "an e-mail address such as `ops@example.com`",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn validate_functions(&self) -> Result<(), ConfigError> {
+        if !(128..=10240).contains(&self.functions.memory_mb) {
+            return Err(ConfigError::new(
+                "functions.memory_mb",
+                "an integer from 128 to 10240",
+            ));
+        }
+        if !(1..=29).contains(&self.functions.timeout_secs) {
+            return Err(ConfigError::new(
+                "functions.timeout_secs",
+                "an integer from 1 to 29 (API Gateway stops waiting after 29 seconds)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An allowed browser origin: `https://host[:port]`, no path, no wildcard.
+fn check_origin(origin: &str) -> Result<(), &'static str> {
+    if origin.contains('*') {
+        return Err("a named origin; `*` would let any site call the API");
+    }
+    let Some(host) = origin.strip_prefix("https://") else {
+        return Err("an `https://` origin");
+    };
+    let host = host.split_once(':').map_or(host, |(host, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+            host
+        } else {
+            ""
+        }
+    });
+    check_domain(host).map_err(|_| "`https://host` or `https://host:port`, without a path")
+}
+
+fn check_domain(domain: &str) -> Result<(), &'static str> {
+    let labels_ok = domain.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    if domain.len() <= 253 && domain.contains('.') && labels_ok {
+        Ok(())
+    } else {
+        Err("a domain name such as `app.example.com`, lower-case, without wildcard")
+    }
+}
+
+fn is_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !local.contains(char::is_whitespace)
+                && check_domain(domain).is_ok()
+        }
+        None => false,
+    }
+}

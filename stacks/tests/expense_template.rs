@@ -1,0 +1,200 @@
+//! The synthesized expense-tracker template, per environment: insta snapshots plus structural
+//! checks of what the security model asks for, so a snapshot update cannot quietly accept a
+//! weaker stack.
+
+use std::error::Error;
+use std::path::Path;
+
+use serde_json::Value;
+use stackwright::expense::{self, ExpenseConfig, HANDLERS};
+
+type TestResult<T = ()> = Result<T, Box<dyn Error>>;
+
+fn config(env: &str) -> TestResult<ExpenseConfig> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("config/{env}.toml"));
+    Ok(toml::from_str(&std::fs::read_to_string(&path)?)?)
+}
+
+fn template(env: &str) -> TestResult<Value> {
+    let app = expense::build(&config(env)?)?;
+    let mut stacks = app.synthesize()?;
+    assert_eq!(stacks.len(), 1);
+    Ok(stacks.remove(0).template)
+}
+
+fn resources<'a>(
+    template: &'a Value,
+    kind: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    template["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(move |(_, r)| r["Type"] == kind)
+}
+
+#[test]
+fn dev_template_snapshot() -> TestResult {
+    insta::assert_json_snapshot!("dev", template("dev")?);
+    Ok(())
+}
+
+#[test]
+fn prod_template_snapshot() -> TestResult {
+    insta::assert_json_snapshot!("prod", template("prod")?);
+    Ok(())
+}
+
+#[test]
+fn synthesis_is_deterministic() -> TestResult {
+    let first = serde_json::to_string(&template("prod")?)?;
+    let second = serde_json::to_string(&template("prod")?)?;
+    assert_eq!(first, second);
+    Ok(())
+}
+
+#[test]
+fn every_method_but_mock_preflight_uses_the_cognito_authorizer() -> TestResult {
+    let template = template("prod")?;
+    let mut methods = 0;
+    for (id, method) in resources(&template, "AWS::ApiGateway::Method") {
+        let props = &method["Properties"];
+        if props["HttpMethod"] == "OPTIONS" {
+            assert_eq!(props["AuthorizationType"], "NONE", "{id}");
+            assert_eq!(props["Integration"]["Type"], "MOCK", "{id}");
+            assert_eq!(props["MethodResponses"][0]["StatusCode"], "204", "{id}");
+        } else {
+            methods += 1;
+            assert_eq!(props["AuthorizationType"], "COGNITO_USER_POOLS", "{id}");
+            assert!(props["AuthorizerId"]["Ref"].is_string(), "{id}");
+        }
+    }
+    assert_eq!(methods, HANDLERS.len());
+    Ok(())
+}
+
+#[test]
+fn no_role_allows_scan_or_a_wildcard() -> TestResult {
+    let template = template("prod")?;
+    for (id, role) in resources(&template, "AWS::IAM::Role") {
+        for policy in role["Properties"]["Policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for statement in policy["PolicyDocument"]["Statement"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let text = statement.to_string();
+                assert!(!text.contains("dynamodb:Scan"), "{id}: {text}");
+                assert!(!text.contains("\"*\""), "{id}: {text}");
+                assert!(!text.contains(":*\""), "{id}: {text}");
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn each_function_role_holds_exactly_its_handler_actions() -> TestResult {
+    let template = template("dev")?;
+    for handler in &HANDLERS {
+        let (_, role) = resources(&template, "AWS::IAM::Role")
+            .find(|(id, _)| id.starts_with(&format!("{}ServiceRole", handler.id)))
+            .ok_or("role not found")?;
+        let mut actions: Vec<String> = role["Properties"]["Policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| {
+                p["PolicyDocument"]["Statement"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .flat_map(|s| match &s["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Array(list) => list
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        actions.sort();
+        let mut expected: Vec<String> =
+            ["kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents"]
+                .iter()
+                .map(|a| (*a).to_owned())
+                .chain(handler.table.iter().map(|a| a.as_str().to_owned()))
+                .chain(handler.user_pool.iter().map(|a| a.as_str().to_owned()))
+                .collect();
+        expected.sort();
+        assert_eq!(actions, expected, "{}", handler.id);
+    }
+    Ok(())
+}
+
+#[test]
+fn stateful_resources_are_retained_and_log_groups_keep_30_days() -> TestResult {
+    let template = template("prod")?;
+    let stateful = [
+        "AWS::DynamoDB::Table",
+        "AWS::Cognito::UserPool",
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        "AWS::Logs::LogGroup",
+    ];
+    for kind in stateful {
+        for (id, resource) in resources(&template, kind) {
+            assert_eq!(resource["DeletionPolicy"], "Retain", "{id}");
+            assert_eq!(resource["UpdateReplacePolicy"], "Retain", "{id}");
+        }
+    }
+    for (id, group) in resources(&template, "AWS::Logs::LogGroup") {
+        assert_eq!(group["Properties"]["RetentionInDays"], 30, "{id}");
+    }
+    Ok(())
+}
+
+#[test]
+fn pitr_follows_the_environment() -> TestResult {
+    let pitr =
+        |env| -> TestResult<Value> {
+            let template = template(env)?;
+            let (_, table) = resources(&template, "AWS::DynamoDB::Table")
+                .next()
+                .ok_or("no table")?;
+            Ok(table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+            .clone())
+        };
+    assert_eq!(pitr("dev")?, Value::Bool(false));
+    assert_eq!(pitr("prod")?, Value::Bool(true));
+    Ok(())
+}
+
+#[test]
+fn both_buckets_arns_are_denied_without_tls() -> TestResult {
+    let template = template("prod")?;
+    let (_, policy) = resources(&template, "AWS::S3::BucketPolicy")
+        .next()
+        .ok_or("no policy")?;
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .ok_or("no statements")?;
+    let deny = statements
+        .iter()
+        .find(|s| s["Condition"]["Bool"]["aws:SecureTransport"] == "false")
+        .ok_or("no TLS deny")?;
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(deny["Resource"].as_array().map(Vec::len), Some(2));
+    let allow = statements
+        .iter()
+        .find(|s| s["Effect"] == "Allow")
+        .ok_or("no allow")?;
+    assert_eq!(allow["Principal"]["Service"], "cloudfront.amazonaws.com");
+    assert!(allow["Condition"]["StringEquals"]["aws:SourceArn"].is_object());
+    Ok(())
+}
