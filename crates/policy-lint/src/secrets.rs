@@ -25,6 +25,9 @@ const SECRET_NAMES: &[&str] = &[
 /// Name fragments that look secret but name settings, not secrets.
 const BENIGN_NAME_PARTS: &[&str] = &[
     "arn", "name", "length", "header", "url", "uri", "endpoint", "path", "id", "ttl", "expiry",
+    // Secrets Manager's `SecretStringTemplate` holds the public fields of a
+    // generated secret; the secret itself is generated into it.
+    "template",
 ];
 
 /// Values that stand for "no value here".
@@ -147,6 +150,7 @@ mod tests {
         assert!(classify("API_TOKEN_HEADER", "Authorization").is_none());
         assert!(classify("PASSWORD_MIN_LENGTH", "12").is_none());
         assert!(classify("SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x").is_none());
+        assert!(classify("SecretStringTemplate", r#"{"username": "app-user"}"#).is_none());
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl<'a> Reader<'a> {
         let Some(items) = node.as_array() else {
             return match literal_text(&node) {
                 Some(text) => Observed::set(vec![text], full, node.loc),
-                None => Observed::unknown(describe_unreadable(&node), full, node.loc),
+                None => Observed::unknown(self.unreadable(&node), full, node.loc),
             };
         };
         let mut out = Vec::with_capacity(items.len());
@@ -94,7 +94,7 @@ impl<'a> Reader<'a> {
             let item = self.resolver.value(item);
             match literal_text(&item) {
                 Some(text) => out.push(text),
-                None => return Observed::unknown(describe_unreadable(&item), full, item.loc),
+                None => return Observed::unknown(self.unreadable(&item), full, item.loc),
             }
         }
         Observed::set(out, full, node.loc)
@@ -118,7 +118,7 @@ impl<'a> Reader<'a> {
                 tags.insert(key.name.clone(), self.resolver.sym(value).to_string());
             }
         } else {
-            return Observed::unknown(describe_unreadable(&node), path, node.loc);
+            return Observed::unknown(self.unreadable(&node), path, node.loc);
         }
         Observed::set(tags, path, node.loc)
     }
@@ -140,8 +140,21 @@ impl<'a> Reader<'a> {
                 Some(value) => Observed::set(value, full, node.loc),
                 None => Observed::unknown(format!("unexpected value `{text}`"), full, node.loc),
             },
-            None => Observed::unknown(describe_unreadable(&resolved), full, node.loc),
+            None => Observed::unknown(self.unreadable(&resolved), full, node.loc),
         }
+    }
+}
+
+impl Reader<'_> {
+    /// Why a value that stayed an intrinsic cannot be read: the resolver's
+    /// own reason (`parameter `Days` has no default`) when it has one.
+    pub(crate) fn unreadable(&self, node: &Node) -> String {
+        if node.intrinsic().is_some() {
+            if let Some(reason) = self.resolver.sym(node).unknown_reason() {
+                return reason.to_owned();
+            }
+        }
+        describe_unreadable(node)
     }
 }
 

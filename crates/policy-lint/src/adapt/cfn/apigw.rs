@@ -106,11 +106,56 @@ pub(super) fn stage(cx: &ResourceCx<'_>, props: &Node) -> Kind {
         rest_api: props.get("RestApiId").map(|n| r.resolver().sym(n)),
         throttling_rate: rate,
         throttling_burst: burst,
-        usage_plan_throttled: false,
+        usage_plan_throttled: usage_plan_throttles(cx, props),
         access_log_destination: r.sym(props, &["AccessLogSetting", "DestinationArn"], p),
         access_log_format: r.string(props, &["AccessLogSetting", "Format"], p),
         data_trace: trace.or_default(false, "API Gateway leaves data trace off by default"),
     }))
+}
+
+/// True when a usage plan in the template throttles the whole stage: its
+/// plan-wide `Throttle` has positive rate and burst limits, and one of its
+/// `ApiStages` names this stage (by reference or by `StageName`) on this
+/// stage's API. Per-method throttles of a plan are not counted, like
+/// per-method stage settings.
+fn usage_plan_throttles(cx: &ResourceCx<'_>, stage: &Node) -> bool {
+    let Some(resources) = cx.root.get("Resources").and_then(Node::as_object) else {
+        return false;
+    };
+    resources
+        .iter()
+        .filter(|(_, r)| r.get("Type").and_then(Node::as_str) == Some("AWS::ApiGateway::UsagePlan"))
+        .filter_map(|(_, r)| r.get("Properties"))
+        .any(|plan| plan_throttles(cx, plan) && plan_names_stage(cx, plan, stage))
+}
+
+fn plan_throttles(cx: &ResourceCx<'_>, plan: &Node) -> bool {
+    let r = &cx.reader;
+    let rate = r.float(plan, &["Throttle", "RateLimit"], "Properties");
+    let burst = r.int(plan, &["Throttle", "BurstLimit"], "Properties");
+    rate.value().is_some_and(|v| *v > 0.0) && burst.value().is_some_and(|v| *v > 0)
+}
+
+fn plan_names_stage(cx: &ResourceCx<'_>, plan: &Node, stage: &Node) -> bool {
+    let lookup = cx.reader.resolver();
+    let sym = |node: &Node, key: &str| node.get(key).map(|n| lookup.sym(n));
+    let stage_name = sym(stage, "StageName");
+    let stage_name = stage_name.as_ref().and_then(|n| n.as_literal());
+    let stage_api = sym(stage, "RestApiId");
+    let entries = plan
+        .get("ApiStages")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
+    entries.iter().any(|entry| {
+        let named = sym(entry, "Stage").is_some_and(|s| {
+            s.is_reference_to(cx.id) || (s.as_literal().is_some() && s.as_literal() == stage_name)
+        });
+        let same_api = match (sym(entry, "ApiId"), &stage_api) {
+            (Some(a), Some(b)) => a == *b,
+            _ => true,
+        };
+        named && same_api
+    })
 }
 
 fn is_default_route(settings: &Node) -> bool {

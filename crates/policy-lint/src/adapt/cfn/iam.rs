@@ -12,37 +12,18 @@ use crate::tree::{Key, Loc, Map, Node, Value};
 
 pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind {
     let r = &cx.reader;
-    let me = Sym::reference(cx.id, None);
     if let Some(doc) = props.get("AssumeRolePolicyDocument") {
         push(
             model,
             cx,
             PolicyKind::Trust,
-            vec![me.clone()],
+            vec![Sym::reference(cx.id, None)],
             None,
             doc,
             "Properties.AssumeRolePolicyDocument",
         );
     }
-    if let Some(inline) = props.get("Policies").and_then(Node::as_array) {
-        for (i, policy) in inline.iter().enumerate() {
-            let name = policy
-                .get("PolicyName")
-                .map(|n| r.resolver().sym(n).to_string());
-            if let Some(doc) = policy.get("PolicyDocument") {
-                let path = format!("Properties.Policies[{i}].PolicyDocument");
-                push(
-                    model,
-                    cx,
-                    PolicyKind::Identity,
-                    vec![me.clone()],
-                    name,
-                    doc,
-                    &path,
-                );
-            }
-        }
-    }
+    inline_policies(cx, props, model);
     let managed_policies = props
         .get("ManagedPolicyArns")
         .and_then(Node::as_array)
@@ -57,6 +38,25 @@ pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind
         managed_policies,
         trusted_services: trusted_services(props.get("AssumeRolePolicyDocument")),
     }))
+}
+
+/// The inline `Policies` of a role, user or group: identity policies
+/// attached to the resource that holds them.
+pub(super) fn inline_policies(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) {
+    let Some(inline) = props.get("Policies").and_then(Node::as_array) else {
+        return;
+    };
+    let me = Sym::reference(cx.id, None);
+    for (i, policy) in inline.iter().enumerate() {
+        let name = policy
+            .get("PolicyName")
+            .map(|n| cx.reader.resolver().sym(n).to_string());
+        if let Some(doc) = policy.get("PolicyDocument") {
+            let path = format!("Properties.Policies[{i}].PolicyDocument");
+            let attached = vec![me.clone()];
+            push(model, cx, PolicyKind::Identity, attached, name, doc, &path);
+        }
+    }
 }
 
 fn trusted_services(doc: Option<&Node>) -> Vec<String> {

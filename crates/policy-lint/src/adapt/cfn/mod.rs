@@ -95,6 +95,10 @@ fn adapt_resource(model: &mut Model, cx: &ResourceCx<'_>, variant: &Variant) {
         "AWS::CloudFront::Distribution" => apigw::distribution(cx, props),
         "AWS::CloudWatch::Alarm" => compute::alarm(cx, props),
         "AWS::IAM::Role" => iam::role(cx, props, model),
+        "AWS::IAM::User" | "AWS::IAM::Group" => {
+            iam::inline_policies(cx, props, model);
+            Kind::Other
+        }
         "AWS::IAM::ManagedPolicy" => iam::managed_policy(cx, props, model),
         _ => {
             iam::resource_policies(cx, props, model);
@@ -199,24 +203,28 @@ fn tag_property(ty: &str) -> Option<&'static str> {
 
 /// Retained means both `DeletionPolicy` and `UpdateReplacePolicy` keep the
 /// resource: either one set to `Delete` (CloudFormation's default) loses it.
+/// `AWS::LanguageExtensions` lets both be intrinsics, so they are resolved
+/// like any value: a parameter without a default leaves the answer unknown.
 fn retained(cx: &ResourceCx<'_>, node: &Node) -> Observed<bool> {
-    let read = |attr: &str| match node.get(attr) {
-        None => (false, cx.loc),
-        Some(n) => (
-            matches!(
-                n.as_str(),
-                Some("Retain" | "RetainExceptOnCreate" | "Snapshot")
-            ),
-            n.loc,
-        ),
-    };
-    let (deletion, loc) = read("DeletionPolicy");
-    let (replace, _) = read("UpdateReplacePolicy");
     let path = "DeletionPolicy/UpdateReplacePolicy";
-    if node.get("DeletionPolicy").is_none() {
+    let Some(deletion) = node.get("DeletionPolicy") else {
         return Observed::default(false, "CloudFormation deletes by default", path, cx.loc);
+    };
+    let keeps = |attr: &str| -> Result<bool, String> {
+        let Some(policy) = node.get(attr) else {
+            return Ok(false);
+        };
+        let policy = cx.reader.resolver().value(policy);
+        match policy.as_str() {
+            Some(p) => Ok(matches!(p, "Retain" | "RetainExceptOnCreate" | "Snapshot")),
+            None => Err(cx.reader.unreadable(&policy)),
+        }
+    };
+    match (keeps("DeletionPolicy"), keeps("UpdateReplacePolicy")) {
+        (Ok(d), Ok(r)) => Observed::set(d && r, path, deletion.loc),
+        (Ok(false), _) | (_, Ok(false)) => Observed::set(false, path, deletion.loc),
+        (Err(reason), _) | (_, Err(reason)) => Observed::unknown(reason, path, deletion.loc),
     }
-    Observed::set(deletion && replace, path, loc)
 }
 
 fn collect_parameter_secrets(model: &mut Model, root: &Node) {

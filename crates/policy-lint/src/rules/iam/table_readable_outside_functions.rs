@@ -73,8 +73,22 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-/// Whether an `Allow` of the policy grants a DynamoDB read on `table` (by
-/// reference) or on every resource.
+/// DynamoDB actions that return item data. Other read-level actions
+/// (`DescribeTable`, `ListTagsOfResource`, …) return metadata only and do not
+/// bypass the handlers' per-user queries.
+const ITEM_READS: &[&str] = &[
+    "BatchGetItem",
+    "ConditionCheckItem",
+    "ExportTableToPointInTime",
+    "GetItem",
+    "GetRecords",
+    "PartiQLSelect",
+    "Query",
+    "Scan",
+];
+
+/// Whether an `Allow` of the policy grants a DynamoDB item read on `table`
+/// (by reference) or on every resource.
 fn reads_table(policy: &Policy, table: &str, catalog: &Catalog) -> bool {
     policy.parsed.allows().any(|statement| {
         let reads = statement.actions.as_ref().is_some_and(|a| {
@@ -83,7 +97,9 @@ fn reads_table(policy: &Policy, table: &str, catalog: &Catalog) -> bool {
                     ActionPattern::classify(&item.value, catalog)
                         .actions(catalog)
                         .iter()
-                        .any(|action| action.prefix == "dynamodb" && action.access.is_read_only())
+                        .any(|action| {
+                            action.prefix == "dynamodb" && ITEM_READS.contains(&action.name)
+                        })
                 })
         });
         let reaches = statement.resources.as_ref().is_some_and(|r| {
