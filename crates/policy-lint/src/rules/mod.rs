@@ -114,7 +114,7 @@ pub static REGISTRY: &[&Rule] = &[
     &iam::lambda_role_scans_table::RULE,
     &kms::key_rotation_off::RULE,
     &lambda::function_env_without_cmk::RULE,
-    &logs::log_group_retention_not_model::RULE,
+    &logs::log_group_retention_too_short_or_unbounded::RULE,
     &general::errors_without_alarm::RULE,
     &general::stateful_resource_not_retained::RULE,
     &s3::bucket_public_access_not_blocked::RULE,

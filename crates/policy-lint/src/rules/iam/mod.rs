@@ -111,6 +111,17 @@ pub(super) fn protected(policy: &Policy) -> Protected {
 
 /// Public-exposure findings for the resource policies protecting `what`.
 pub(super) fn check_public(cx: &crate::rules::Context<'_>, out: &mut Emitter<'_>, what: Protected) {
+    check_public_with(cx, out, what, |_, _| 0);
+}
+
+/// [`check_public`] with an extra check per policy that returns how many
+/// findings it recorded; a policy passes only when both found nothing.
+pub(super) fn check_public_with(
+    cx: &crate::rules::Context<'_>,
+    out: &mut Emitter<'_>,
+    what: Protected,
+    extra: impl Fn(&mut Emitter<'_>, &Policy) -> usize,
+) {
     use crate::iam::eval::{ExposureVia, public_exposure};
     let policies = cx
         .model
@@ -119,7 +130,8 @@ pub(super) fn check_public(cx: &crate::rules::Context<'_>, out: &mut Emitter<'_>
         .filter(|p| p.kind == PolicyKind::Resource && protected(p) == what);
     for policy in policies {
         let found = public_exposure(&policy.parsed);
-        if found.is_empty() {
+        let extra_found = extra(out, policy);
+        if found.is_empty() && extra_found == 0 {
             at_policy(out, policy).pass("the policy admits named principals only");
         }
         for f in found {

@@ -1,3 +1,3 @@
 //! Rules on CloudWatch Logs.
 
-pub(crate) mod log_group_retention_not_model;
+pub(crate) mod log_group_retention_too_short_or_unbounded;
