@@ -69,7 +69,39 @@ pub fn model_of(doc: &Document) -> Model {
             message: format!("{}: {}", d.kind, d.message),
             loc: d.loc,
         }));
+    if doc.format.is_cloudformation() {
+        attribute_problems(&mut model, &doc.root);
+    }
     model
+}
+
+/// Names the resource each template-level problem sits in, when it sits in
+/// the `Resources` section: the resource whose entry starts last before it.
+fn attribute_problems(model: &mut Model, root: &crate::tree::Node) {
+    let Some(sections) = root.as_object() else {
+        return;
+    };
+    let section_of = |loc: crate::tree::Loc| {
+        sections
+            .iter()
+            .filter(|(key, _)| key.loc <= loc)
+            .max_by_key(|(key, _)| key.loc)
+            .map(|(key, _)| key.name.as_str())
+    };
+    let mut starts: Vec<(crate::tree::Loc, String)> = model
+        .resources
+        .iter()
+        .map(|r| (r.loc, r.id.clone()))
+        .collect();
+    starts.sort();
+    for problem in &mut model.problems {
+        if !problem.resource.is_empty() || section_of(problem.loc) != Some("Resources") {
+            continue;
+        }
+        if let Some((_, id)) = starts.iter().rev().find(|(loc, _)| *loc <= problem.loc) {
+            problem.resource.clone_from(id);
+        }
+    }
 }
 
 /// Every evaluation of every rule on one document.
@@ -103,10 +135,18 @@ fn finish(report: &mut Report) {
 
 fn input_error(e: &LoadError) -> InputError {
     let (line, column) = e.loc().map_or((0, 0), |l| (l.line, l.column));
+    // The error's text starts with its own `file:line:col: `; the record
+    // carries those as fields, so the message keeps only what went wrong.
+    let text = e.to_string();
+    let prefix = match e.loc() {
+        Some(loc) => format!("{}:{loc}: ", e.path().display()),
+        None => format!("{}: ", e.path().display()),
+    };
+    let message = text.strip_prefix(&prefix).unwrap_or(&text).to_owned();
     InputError {
         file: e.path().to_path_buf(),
         line,
         column,
-        message: e.to_string(),
+        message,
     }
 }

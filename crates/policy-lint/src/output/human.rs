@@ -48,7 +48,11 @@ fn render_finding(out: &mut String, report: &Report, f: &Finding) {
         let _ = writeln!(out, "{number} | {line}");
         let _ = writeln!(out, "{pad} | {caret}^");
     }
-    let mut context = format!("{} `{}`", f.resource_type, f.resource);
+    let mut context = if f.resource.is_empty() {
+        "the template".to_owned()
+    } else {
+        format!("{} `{}`", f.resource_type, f.resource)
+    };
     if let Some(path) = &f.path {
         let _ = write!(context, " at `{path}`");
     }

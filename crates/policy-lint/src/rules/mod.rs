@@ -10,6 +10,7 @@
 mod api;
 mod cloudfront;
 mod cognito;
+mod collapse;
 pub mod docs;
 mod dynamodb;
 mod emit;
@@ -81,6 +82,8 @@ pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
     waive::apply(model, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
+    let mut findings = collapse::collapse(model, findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
 

@@ -199,12 +199,15 @@ impl Judge<'_> {
             ));
         }
         let report = self.case.analysed()?;
+        // A failure found the same under every branch is reported once,
+        // without conditions: it holds, and so was judged, under each value.
         let assumed = |value: bool| {
             report.findings.iter().any(|f| {
                 f.resource == id
-                    && f.conditions
-                        .iter()
-                        .any(|a| a.condition == condition && a.value == value)
+                    && (f.conditions.is_empty() && f.status != Status::Pass
+                        || f.conditions
+                            .iter()
+                            .any(|a| a.condition == condition && a.value == value))
             })
         };
         let linted: BTreeSet<bool> = wanted.iter().copied().filter(|v| assumed(*v)).collect();

@@ -24,7 +24,12 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     for problem in &cx.model.problems {
-        out.on_id(&problem.resource, "", problem.loc)
+        let ty = cx
+            .model
+            .resource(&problem.resource)
+            .next()
+            .map_or("", |r| r.source_type.as_str());
+        out.on_id(&problem.resource, ty, problem.loc)
             .fail(problem.message.clone());
     }
 }
