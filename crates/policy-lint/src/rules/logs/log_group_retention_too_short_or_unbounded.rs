@@ -42,7 +42,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 finding.pass(format!("logs are kept {days} days"));
             }
             State::Set(days) if *days <= 0 => {
-                finding.fail(format!("no retention is set, so logs are kept forever"));
+                finding.fail("no retention is set, so logs are kept forever");
             }
             State::Set(days) => {
                 finding.fail(format!("logs are kept {days} days, fewer than {expected}"));
