@@ -55,6 +55,18 @@ pub struct Model {
     /// Input problems found while loading and reading the document
     /// (duplicate keys, unresolvable references, unknown tags).
     pub problems: Vec<Problem>,
+    /// Lookup tables built on first use, once the adapter is done; rules
+    /// query by ID many times, and a scan per query is quadratic on large
+    /// templates.
+    index: std::sync::OnceLock<Index>,
+}
+
+/// Positions of resources by ID and of policies by the resources they
+/// attach to.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    resources: std::collections::HashMap<String, Vec<usize>>,
+    policies: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// An input problem, reported under TPL-1.
@@ -174,20 +186,51 @@ impl Model {
             secret_candidates: Vec::new(),
             default_tags: BTreeMap::new(),
             problems: Vec::new(),
+            index: std::sync::OnceLock::new(),
         }
     }
 
-    /// All views of the resource with this ID.
-    pub fn resource(&self, id: &str) -> impl Iterator<Item = &Resource> {
-        self.resources.iter().filter(move |r| r.id == id)
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut index = Index::default();
+            for (i, resource) in self.resources.iter().enumerate() {
+                index
+                    .resources
+                    .entry(resource.id.clone())
+                    .or_default()
+                    .push(i);
+            }
+            for (i, policy) in self.policies.iter().enumerate() {
+                let mut targets: Vec<&str> = policy
+                    .attached_to
+                    .iter()
+                    .flat_map(|s| s.references().map(|(t, _)| t))
+                    .collect();
+                targets.sort_unstable();
+                targets.dedup();
+                for target in targets {
+                    index.policies.entry(target.to_owned()).or_default().push(i);
+                }
+            }
+            index
+        })
     }
 
-    /// Policies attached to the resource `id` (by reference or by name).
+    /// All views of the resource with this ID. Call it only once the model
+    /// is complete: the lookup table is built on first use.
+    pub fn resource(&self, id: &str) -> impl Iterator<Item = &Resource> {
+        let positions = self
+            .index()
+            .resources
+            .get(id)
+            .map_or(&[][..], Vec::as_slice);
+        positions.iter().map(|&i| &self.resources[i])
+    }
+
+    /// Policies attached to the resource `id` by reference. Call it only
+    /// once the model is complete.
     pub fn policies_on(&self, id: &str) -> impl Iterator<Item = &Policy> {
-        self.policies.iter().filter(move |p| {
-            p.attached_to
-                .iter()
-                .any(|s| s.references().any(|(t, _)| t == id))
-        })
+        let positions = self.index().policies.get(id).map_or(&[][..], Vec::as_slice);
+        positions.iter().map(|&i| &self.policies[i])
     }
 }

@@ -12,9 +12,7 @@ pub(crate) fn apply(model: &Model, findings: &mut [Finding]) {
             continue;
         }
         let waiver = model
-            .resources
-            .iter()
-            .filter(|r| r.id == finding.resource)
+            .resource(&finding.resource)
             .flat_map(|r| &r.waivers)
             .find(|w| covers(w, finding));
         if let Some(waiver) = waiver {

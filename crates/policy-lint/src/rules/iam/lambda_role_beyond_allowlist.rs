@@ -35,7 +35,6 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let catalog = Catalog::embedded();
-    let allowlist = allowlist(cx.model, &cx.config.lambda_allowlist);
     for role in &cx.model.resources {
         let Kind::Role(r) = &role.kind else {
             continue;
@@ -45,6 +44,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
         }
         let policies = role_policies(cx.model, role);
         let parsed: Vec<&crate::iam::Policy> = policies.iter().map(|p| &p.parsed).collect();
+        let allowlist = allowlist(cx.model, &cx.config.lambda_allowlist, &referenced(&parsed));
         let found = allowlist_violations(&parsed, &allowlist, catalog);
         if found.is_empty() {
             out.on(role)
@@ -112,12 +112,30 @@ fn describe(deviation: &Deviation<'_>) -> (String, String) {
     }
 }
 
+/// The resources the policies' statements name by reference.
+fn referenced(policies: &[&crate::iam::Policy]) -> std::collections::BTreeSet<String> {
+    policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter_map(|s| s.resources.as_ref())
+        .flat_map(|r| &r.items)
+        .flat_map(|item| item.value.references().map(|(t, _)| t.to_owned()))
+        .collect()
+}
+
 /// The allowlist with the resources of this template each action may reach.
-fn allowlist(model: &Model, actions: &[String]) -> Allowlist {
+/// Only resources the role's policies name can match a grant, so the list
+/// holds just those: a list of every table of a large template would make
+/// the check quadratic.
+fn allowlist(
+    model: &Model,
+    actions: &[String],
+    named: &std::collections::BTreeSet<String>,
+) -> Allowlist {
     let refs = |pred: fn(&Kind) -> bool, suffixes: &[&str]| -> Vec<Sym> {
-        model
-            .resources
+        named
             .iter()
+            .flat_map(|id| model.resource(id))
             .filter(|r| pred(&r.kind))
             .flat_map(|r| {
                 suffixes.iter().map(move |suffix| {

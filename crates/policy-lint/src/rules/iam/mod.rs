@@ -162,23 +162,23 @@ pub(super) fn role_policies<'m>(
     model: &'m crate::model::Model,
     role: &crate::model::Resource,
 ) -> Vec<&'m Policy> {
-    let mut owners: Vec<String> = Vec::new();
+    let mut found: Vec<&Policy> = model
+        .policies_on(&role.id)
+        .filter(|p| p.kind == PolicyKind::Identity)
+        .collect();
     if let crate::model::Kind::Role(r) = &role.kind {
         for arn in &r.managed_policies {
-            if let Some(sym) = arn.value() {
-                owners.extend(sym.references().map(|(t, _)| t.to_owned()));
+            let Some(sym) = arn.value() else { continue };
+            for (owner, _) in sym.references() {
+                let owned = model
+                    .policies
+                    .iter()
+                    .filter(|p| p.kind == PolicyKind::Identity && p.owner == owner);
+                found.extend(owned);
             }
         }
     }
-    model
-        .policies
-        .iter()
-        .filter(|p| p.kind == PolicyKind::Identity)
-        .filter(|p| {
-            p.attached_to
-                .iter()
-                .any(|s| s.references().any(|(t, _)| t == role.id))
-                || owners.contains(&p.owner)
-        })
-        .collect()
+    found.sort_by_key(|p| std::ptr::from_ref::<Policy>(*p));
+    found.dedup_by_key(|p| std::ptr::from_ref::<Policy>(*p));
+    found
 }

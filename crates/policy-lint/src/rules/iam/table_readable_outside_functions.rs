@@ -29,20 +29,22 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     let catalog = Catalog::embedded();
+    // What each identity policy may read, worked out once: per-table
+    // scans of every policy are quadratic on large templates.
+    let readers: Vec<(&Policy, Reach)> = cx
+        .model
+        .policies
+        .iter()
+        .filter(|p| p.kind == PolicyKind::Identity)
+        .map(|p| (p, reach(p, catalog)))
+        .filter(|(_, reach)| !reach.is_empty())
+        .collect();
     for table in &cx.model.resources {
         if !matches!(table.kind, Kind::Table(_)) {
             continue;
         }
         let mut outsiders = Vec::new();
-        for policy in cx
-            .model
-            .policies
-            .iter()
-            .filter(|p| p.kind == PolicyKind::Identity)
-        {
-            if !reads_table(policy, &table.id, catalog) {
-                continue;
-            }
+        for (policy, _) in readers.iter().filter(|(_, r)| r.covers(&table.id)) {
             for target in &policy.attached_to {
                 let lambda = target.references().next().is_some_and(|(id, _)| {
                     cx.model
@@ -50,7 +52,7 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                         .any(|r| matches!(&r.kind, Kind::Role(role) if role.is_lambda_role()))
                 });
                 if !lambda {
-                    outsiders.push((target.to_string(), policy));
+                    outsiders.push((target.to_string(), *policy));
                 }
             }
         }
@@ -73,6 +75,23 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
     }
 }
 
+/// The tables a policy grants item reads on.
+#[derive(Default)]
+struct Reach {
+    every: bool,
+    tables: Vec<String>,
+}
+
+impl Reach {
+    fn is_empty(&self) -> bool {
+        !self.every && self.tables.is_empty()
+    }
+
+    fn covers(&self, table: &str) -> bool {
+        self.every || self.tables.iter().any(|t| t == table)
+    }
+}
+
 /// DynamoDB actions that return item data. Other read-level actions
 /// (`DescribeTable`, `ListTagsOfResource`, …) return metadata only and do not
 /// bypass the handlers' per-user queries.
@@ -87,10 +106,11 @@ const ITEM_READS: &[&str] = &[
     "Scan",
 ];
 
-/// Whether an `Allow` of the policy grants a DynamoDB item read on `table`
-/// (by reference) or on every resource.
-fn reads_table(policy: &Policy, table: &str, catalog: &Catalog) -> bool {
-    policy.parsed.allows().any(|statement| {
+/// The tables an `Allow` of the policy grants a DynamoDB item read on, by
+/// reference, or every table for `*`.
+fn reach(policy: &Policy, catalog: &Catalog) -> Reach {
+    let mut reach = Reach::default();
+    for statement in policy.parsed.allows() {
         let reads = statement.actions.as_ref().is_some_and(|a| {
             !a.negated
                 && a.items.iter().any(|item| {
@@ -102,12 +122,15 @@ fn reads_table(policy: &Policy, table: &str, catalog: &Catalog) -> bool {
                         })
                 })
         });
-        let reaches = statement.resources.as_ref().is_some_and(|r| {
-            r.items.iter().any(|item| {
-                item.value.references().any(|(t, _)| t == table)
-                    || item.value.as_literal() == Some("*")
-            })
-        });
-        reads && reaches
-    })
+        let Some(resources) = statement.resources.as_ref().filter(|_| reads) else {
+            continue;
+        };
+        for item in &resources.items {
+            reach.every |= item.value.as_literal() == Some("*");
+            reach
+                .tables
+                .extend(item.value.references().map(|(t, _)| t.to_owned()));
+        }
+    }
+    reach
 }
