@@ -707,6 +707,10 @@ const PARITY: &[(&str, &str)] = &[
         "aws_cognito_user_pool_client.user_pool_client",
     ),
     ("Distribution", "aws_cloudfront_distribution.distribution"),
+    ("TableRole", "aws_iam_role.table_role"),
+    ("TlsBucket", "aws_s3_bucket.tls_bucket"),
+    ("TlsBucketPolicy", "aws_s3_bucket_policy.tls_bucket_policy"),
+    ("OpenKey", "aws_kms_key.open_key"),
 ];
 
 /// Every evaluation, passes included, per construct: (construct, rule,
@@ -746,6 +750,16 @@ fn the_same_constructs_give_the_same_findings_in_both_formats() {
     );
     // The stack is built to fail: make sure the comparison compares something.
     assert!(cfn.len() > 15, "{cfn:#?}");
+    for evaluation in [
+        "TableRole IAM001 None Pass",
+        "TableRole IAM008 Some(\"action::dynamodb:scan\") Fail",
+        "ExpensesTable DDB004 None Pass",
+        "TlsBucket S3007 None Pass",
+        "TlsBucketPolicy S3006 None Pass",
+        "OpenKey PUB001 Some(\"principal::*\") Fail",
+    ] {
+        assert!(cfn.contains(evaluation), "{evaluation} missing: {cfn:#?}");
+    }
 }
 
 #[test]
