@@ -108,6 +108,15 @@ impl<'a> TfLookup<'a> {
         }
     }
 
+    /// The value of a local as written, before evaluation, when `steps` is
+    /// exactly `local.NAME`.
+    pub(crate) fn local_as_written(&self, steps: &[Step<'_>]) -> Option<&'a Node> {
+        match steps {
+            [Step::Attr("local"), Step::Attr(name)] => self.locals.get(name).copied(),
+            _ => None,
+        }
+    }
+
     /// The symbolic string of a template.
     pub(crate) fn template_sym(&self, text: &str, loc: Loc) -> Sym {
         let Some(_nested) = self.nest() else {

@@ -2,7 +2,8 @@
 //! writes them: a JSON string (located at the string), `jsonencode(…)` of
 //! an object, a reference to an `aws_iam_policy_document` data source
 //! (built from its `statement` blocks and its source and override
-//! documents), or a variable or local holding one of those.
+//! documents), or a variable or local holding one of those (a local is read
+//! as written, so a `jsonencode(…)` in it keeps its structure).
 //!
 //! The strings in a document stay templates: `"${aws_s3_bucket.site.arn}/*"`
 //! is read with the lookup like every other value. Anything that cannot be
@@ -54,6 +55,14 @@ fn from_expression(cx: &Cx<'_, '_>, e: &Expr<'_>, node: &Node, depth: usize) -> 
     if let Expr::Call("jsonencode", args) = e {
         if let [arg] = args.as_slice() {
             return Doc::Known(cx.lookup.eval(arg, node.loc));
+        }
+    }
+    // A local is read as the document it holds, not evaluated first: a
+    // `jsonencode(…)` with references in it has no literal value, but it
+    // has a structure.
+    if let Expr::Traversal(steps) = e {
+        if let Some(written) = cx.lookup.local_as_written(steps) {
+            return document_at(cx, written, depth + 1);
         }
     }
     let sym = cx.lookup.sym(node);

@@ -62,9 +62,28 @@ impl<'a> PatternElement<Tok<'a>> for Covering<'a> {
         match (self.0, *subject) {
             (Tok::Char('?'), Tok::Char(c)) => c != '*',
             (Tok::Char(a), Tok::Char(b)) => a == b,
-            (Tok::Atom(a), Tok::Atom(b)) => a == b,
+            (Tok::Atom(a), Tok::Atom(b)) => same_atom(a, b),
             _ => false,
         }
+    }
+}
+
+/// Whether two opaque parts stand for the same value. CloudFormation spells
+/// attributes `Arn`, the aws provider `arn`: one ARN either way, so a rule
+/// that names `${Table.Arn}` recognises `${aws_dynamodb_table.t.arn}`.
+fn same_atom(a: &Part, b: &Part) -> bool {
+    match (a, b) {
+        (
+            Part::Ref {
+                target: ta,
+                attribute: Some(x),
+            },
+            Part::Ref {
+                target: tb,
+                attribute: Some(y),
+            },
+        ) => ta == tb && x.eq_ignore_ascii_case(y),
+        _ => a == b,
     }
 }
 
@@ -101,6 +120,23 @@ mod tests {
         assert_eq!(covers(&sub(&["$Table"]), &Sym::text("*")), Ok(false));
         assert_eq!(covers(&Sym::text("*"), &sub(&["$Table"])), Ok(true));
         assert_eq!(covers(&Sym::text("a?"), &Sym::text("a*")), Ok(false));
+    }
+
+    #[test]
+    fn attributes_match_in_either_format_spelling() {
+        let tf = |attribute: &str, rest: &str| {
+            let mut sym = Sym::reference("aws_dynamodb_table.t", Some(attribute));
+            sym.push(Part::Text(rest.to_owned()));
+            sym
+        };
+        assert_eq!(
+            covers(&tf("Arn", "/index/*"), &tf("arn", "/index/x")),
+            Ok(true)
+        );
+        assert_eq!(covers(&tf("Arn", ""), &tf("arn", "")), Ok(true));
+        assert_eq!(covers(&tf("Arn", ""), &tf("id", "")), Ok(false));
+        let other = Sym::reference("aws_dynamodb_table.u", Some("arn"));
+        assert_eq!(covers(&tf("Arn", ""), &other), Ok(false));
     }
 
     #[test]
