@@ -22,11 +22,14 @@ pub struct Allowlist {
 }
 
 /// One allowed action (a literal name, such as `dynamodb:GetItem`) and the
-/// resources it may be granted on; no resources means any.
+/// resources it may be granted on: any resource, or only those listed (an
+/// empty list then admits none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AllowedAction {
     pub action: String,
     pub resources: Vec<Sym>,
+    /// True when the action may be granted on any resource.
+    pub anywhere: bool,
 }
 
 impl Allowlist {
@@ -35,18 +38,38 @@ impl Allowlist {
     }
 
     /// Allows `action` on each of `resources` (IAM patterns, possibly with
-    /// references). Adding an action twice widens its resources.
+    /// references); no resources means any resource. Adding an action twice
+    /// widens its resources.
     pub fn allow(&mut self, action: &str, resources: impl IntoIterator<Item = Sym>) -> &mut Self {
         let resources: Vec<Sym> = resources.into_iter().collect();
+        let anywhere = resources.is_empty();
+        self.add(action, resources, anywhere)
+    }
+
+    /// Allows `action` only on `resources`; an empty list admits the action
+    /// on no resource at all (the template has none it may reach).
+    pub fn allow_only(
+        &mut self,
+        action: &str,
+        resources: impl IntoIterator<Item = Sym>,
+    ) -> &mut Self {
+        self.add(action, resources.into_iter().collect(), false)
+    }
+
+    fn add(&mut self, action: &str, resources: Vec<Sym>, anywhere: bool) -> &mut Self {
         match self
             .entries
             .iter_mut()
             .find(|e| e.action.eq_ignore_ascii_case(action))
         {
-            Some(entry) => entry.resources.extend(resources),
+            Some(entry) => {
+                entry.resources.extend(resources);
+                entry.anywhere |= anywhere;
+            }
             None => self.entries.push(AllowedAction {
                 action: action.to_owned(),
                 resources,
+                anywhere,
             }),
         }
         self
@@ -205,10 +228,11 @@ fn resource_violations<'c>(
         let mut unexpected = Vec::new();
         let mut unknown = None;
         for action in listed {
-            let allowed = allowlist
-                .entry(action)
-                .map(|e| e.resources.as_slice())
-                .unwrap_or_default();
+            let entry = allowlist.entry(action);
+            if entry.is_some_and(|e| e.anywhere) {
+                continue;
+            }
+            let allowed = entry.map(|e| e.resources.as_slice()).unwrap_or_default();
             match admits(allowed, &item.value) {
                 Ok(true) => {}
                 Ok(false) => unexpected.push(*action),
@@ -233,11 +257,13 @@ fn resource_violations<'c>(
     }
 }
 
-/// Whether one of the allowed patterns covers the granted resource; no
-/// allowed patterns means any resource.
+/// Whether one of the allowed patterns covers the granted resource.
 fn admits(allowed: &[Sym], granted: &Sym) -> Result<bool, String> {
     if allowed.is_empty() {
-        return Ok(true);
+        return match granted.unknown_reason() {
+            Some(reason) => Err(reason.to_owned()),
+            None => Ok(false),
+        };
     }
     let mut unknown = None;
     for pattern in allowed {

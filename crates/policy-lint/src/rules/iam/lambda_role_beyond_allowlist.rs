@@ -151,13 +151,12 @@ fn allowlist(
     let keys = refs(|k| matches!(k, Kind::KmsKey(_)), &[""]);
     let mut list = Allowlist::new();
     for action in actions {
-        let resources = match action.split_once(':').map(|(p, _)| p) {
-            Some("dynamodb") => tables.clone(),
-            Some("logs") => log_groups.clone(),
-            Some("kms") => keys.clone(),
-            _ => Vec::new(),
+        match action.split_once(':').map(|(p, _)| p) {
+            Some("dynamodb") => list.allow_only(action, tables.clone()),
+            Some("logs") => list.allow_only(action, log_groups.clone()),
+            Some("kms") => list.allow_only(action, keys.clone()),
+            _ => list.allow(action, []),
         };
-        list.allow(action, resources);
     }
     list
 }
