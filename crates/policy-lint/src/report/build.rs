@@ -129,11 +129,7 @@ fn evidence(findings: &[&Finding]) -> Vec<ResourceEvidence> {
     out
 }
 
-fn resource_evidence(
-    file: &Path,
-    resource: &str,
-    mut findings: Vec<&Finding>,
-) -> ResourceEvidence {
+fn resource_evidence(file: &Path, resource: &str, mut findings: Vec<&Finding>) -> ResourceEvidence {
     findings.sort_by_key(|f| (status_rank(f.status), f.line, f.column, f.rule, &f.detail));
     ResourceEvidence {
         resource: resource.to_owned(),
