@@ -39,7 +39,7 @@ pub struct Header {
     pub stacks: Vec<String>,
     pub inputs: Vec<InputFile>,
     /// The commit of the repository the inputs sit in, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
     pub tool: Tool,
     pub ruleset: Ruleset,
@@ -171,7 +171,7 @@ pub struct ControlSection {
     pub check: CheckKind,
     pub status: ControlStatus,
     /// What a reviewer looks at, for a manual control.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer_guidance: Option<String>,
     /// The rules that decide the control.
     pub rules: Vec<RuleRef>,
@@ -187,11 +187,11 @@ pub struct RuleRef {
     pub name: String,
     pub title: String,
     pub severity: Severity,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cdk_nag: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkov: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_hub: Vec<String>,
 }
 
@@ -218,23 +218,23 @@ pub struct Evidence {
     /// What the rule concluded; for an unknown, what it could not resolve.
     pub message: String,
     /// The property the evidence sits at (`Properties.BucketEncryption`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The value the rule saw, as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<String>,
     /// The granular part of a multi-part finding (`Action::s3:*`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     pub file: PathBuf,
     pub line: u32,
     pub column: u32,
     /// Condition values the evaluation holds under; empty when it holds
     /// whatever the conditions.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Assumption>,
     /// The waiver's reason, for a waived failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
 }
 
