@@ -175,6 +175,12 @@ fn git_commit_is_the_repository_head_when_there_is_one() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
     let found = policy_lint::report::git_commit(Path::new(FIXTURE));
     assert_eq!(found, head);
+    let not_yet = Path::new("tests/fixtures/report/not-yet/x.template.json");
+    assert_eq!(
+        policy_lint::report::git_commit(not_yet),
+        head,
+        "a file yet to be written"
+    );
     let tmp = tempfile::tempdir().expect("tempdir");
     assert_eq!(
         policy_lint::report::git_commit(&tmp.path().join("x.json")),

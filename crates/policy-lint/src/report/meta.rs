@@ -72,16 +72,15 @@ pub fn rfc3339(seconds: u64) -> String {
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(seconds)).to_string()
 }
 
-/// `git rev-parse HEAD` in the directory holding `near`; `None` when git is
-/// missing, `near` is outside a repository, or the repository has no commit.
+/// `git rev-parse HEAD` in the nearest existing directory holding `near`
+/// (which need not exist yet); `None` when git is missing, `near` is outside
+/// a repository, or the repository has no commit.
 pub fn git_commit(near: &Path) -> Option<String> {
-    let dir = if near.is_dir() {
-        near
-    } else {
-        near.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-    };
+    let dir = near
+        .ancestors()
+        .find(|p| p.is_dir())
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)

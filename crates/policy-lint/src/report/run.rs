@@ -37,18 +37,23 @@ pub fn report_paths(
     let generated_at = generation_time()?;
     for (doc, stem) in docs.iter().zip(stems) {
         match report_one(doc, &stem, options, out_dir, generated_at)? {
-            Ok((report, written)) => {
+            Outcome::Written(report, written) => {
                 run.combined.findings.extend(report.findings);
                 run.combined.sources.extend(report.sources);
                 run.written.extend(written);
             }
-            Err(e) => run.combined.input_errors.push(input_error(&e)),
+            Outcome::Unreadable(e) => run.combined.input_errors.push(input_error(&e)),
         }
     }
     Ok(run)
 }
 
-type Linted = Result<(Report, Vec<PathBuf>), LoadError>;
+/// What became of one template.
+enum Outcome {
+    Written(Report, Vec<PathBuf>),
+    /// The template changed or vanished after the walk found it.
+    Unreadable(LoadError),
+}
 
 /// Reads the template again so that the digest in the header is of the
 /// exact bytes the findings come from.
@@ -58,17 +63,17 @@ fn report_one(
     options: &Options,
     out_dir: &Path,
     generated_at: u64,
-) -> Result<Linted, ReportError> {
+) -> Result<Outcome, ReportError> {
     let bytes = match std::fs::read(&doc.path) {
         Ok(bytes) => bytes,
         Err(source) => {
             let path = doc.path.clone();
-            return Ok(Err(LoadError::Read { path, source }));
+            return Ok(Outcome::Unreadable(LoadError::Read { path, source }));
         }
     };
     let report = match lint::lint_bytes(&doc.path, &bytes, options) {
         Ok(report) => report,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => return Ok(Outcome::Unreadable(e)),
     };
     let meta = ReportMeta {
         stacks: vec![stack_name(doc).unwrap_or_else(|| stem.to_owned())],
@@ -77,7 +82,7 @@ fn report_one(
     };
     let inputs = [InputFile::from_bytes(&doc.path, &bytes)];
     let written = write_reports(&report, &inputs, &meta, out_dir, stem)?;
-    Ok(Ok((report, written)))
+    Ok(Outcome::Written(report, written))
 }
 
 fn load_all(paths: &[PathBuf], options: &Options, errors: &mut Vec<InputError>) -> Vec<Document> {
