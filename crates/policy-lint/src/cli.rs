@@ -107,6 +107,11 @@ pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `lint` and returns the exit code.
 pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
+    lint_exit_code(args).map(ExitCode::from)
+}
+
+/// Runs `lint` and returns the exit code as a number.
+pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let report = lint::lint_paths(&args.paths, &Options::default());
     let text = match args.format {
         OutputFormat::Human => output::render_human(&report),
@@ -116,7 +121,7 @@ pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None => print_stdout(&text)?,
     }
-    Ok(ExitCode::from(exit_code(&report, args.fail_on)))
+    Ok(exit_code(&report, args.fail_on))
 }
 
 /// The exit code for a report: input errors win over findings.
@@ -138,17 +143,22 @@ pub fn exit_code(report: &Report, fail_on: FailOn) -> u8 {
 /// JSON with short-form tags in their long form (and, with `--resolve`,
 /// evaluated as far as the template allows).
 pub fn run_decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
+    decode_exit_code(args).map(ExitCode::from)
+}
+
+/// Runs `decode` and returns the exit code as a number.
+pub fn decode_exit_code(args: &DecodeArgs) -> anyhow::Result<u8> {
     let json = match crate::resolve::decode(&args.file, args.resolve, &load::Limits::default()) {
         Ok(json) => json,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(EXIT_INPUT));
+            return Ok(EXIT_INPUT);
         }
     };
     let mut text = serde_json::to_string_pretty(&json)?;
     text.push('\n');
     print_stdout(&text)?;
-    Ok(ExitCode::from(EXIT_CLEAN))
+    Ok(EXIT_CLEAN)
 }
 
 fn print_stdout(text: &str) -> anyhow::Result<()> {

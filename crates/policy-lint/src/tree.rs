@@ -9,6 +9,7 @@
 //! This module deliberately knows nothing about CloudFormation or Terraform
 //! semantics; it only stores values and where they came from.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A 1-based line and column in a source file.
@@ -64,9 +65,31 @@ pub struct Key {
 
 /// An ordered object. Keys are unique: loaders keep the last of duplicated
 /// keys, as CloudFormation does, and report the duplicate separately.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Objects with more than 16 keys also keep a name index, so
+/// that building and reading a `Resources` section of 10,000 entries stays
+/// linear; small objects (almost all of them) stay a plain vector.
+#[derive(Clone, Default)]
 pub struct Map {
     entries: Vec<(Key, Node)>,
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Size above which a [`Map`] keeps a name index.
+const INDEXED_FROM: usize = 16;
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Map")
+            .field("entries", &self.entries)
+            .finish()
+    }
 }
 
 impl Map {
@@ -74,44 +97,65 @@ impl Map {
         Self::default()
     }
 
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.entries.iter().position(|(k, _)| k.name == name),
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEXED_FROM).then(|| {
+            let names = self.entries.iter().enumerate();
+            names.map(|(i, (k, _))| (k.name.clone(), i)).collect()
+        });
+    }
+
     /// Inserts `node` under `key`, replacing (and returning) an earlier value
     /// of the same name. The replaced entry keeps its position, the key and
     /// value take the new location.
     pub fn insert(&mut self, key: Key, node: Node) -> Option<(Key, Node)> {
-        match self.entries.iter_mut().find(|(k, _)| k.name == key.name) {
-            Some(slot) => Some(std::mem::replace(slot, (key, node))),
+        if let Some(at) = self.position(&key.name) {
+            return Some(std::mem::replace(&mut self.entries[at], (key, node)));
+        }
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key.name.clone(), self.entries.len());
+                self.entries.push((key, node));
+            }
             None => {
                 self.entries.push((key, node));
-                None
+                if self.entries.len() > INDEXED_FROM {
+                    self.reindex();
+                }
             }
         }
+        None
     }
 
     pub fn get(&self, name: &str) -> Option<&Node> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == name)
-            .map(|(_, v)| v)
+        self.position(name).map(|at| &self.entries[at].1)
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Node> {
-        self.entries
-            .iter_mut()
-            .find(|(k, _)| k.name == name)
-            .map(|(_, v)| v)
+        self.position(name).map(|at| &mut self.entries[at].1)
     }
 
     /// Removes `name`, keeping the order of the other entries.
     pub fn remove(&mut self, name: &str) -> Option<(Key, Node)> {
-        let at = self.entries.iter().position(|(k, _)| k.name == name)?;
-        Some(self.entries.remove(at))
+        let at = self.position(name)?;
+        let removed = self.entries.remove(at);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(removed)
     }
 
     pub fn get_entry(&self, name: &str) -> Option<(&Key, &Node)> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == name)
-            .map(|(k, v)| (k, v))
+        self.position(name).map(|at| {
+            let (k, v) = &self.entries[at];
+            (k, v)
+        })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Node)> {
@@ -307,5 +351,29 @@ mod tests {
     fn json_round_trip_keeps_huge_numbers() {
         let node = Node::new(Value::Number("1e400".into()), Loc::default());
         assert_eq!(node.to_json(), serde_json::json!("1e400"));
+    }
+
+    #[test]
+    fn large_maps_index_names_and_keep_order() {
+        let mut map = Map::new();
+        for i in 0..40 {
+            map.insert(key(&format!("k{i}"), i), Node::string("v", Loc::default()));
+        }
+        let old = map.insert(key("k3", 99), Node::string("new", Loc::default()));
+        assert_eq!(old.map(|(k, _)| k.loc.line), Some(3));
+        assert_eq!(map.get("k3").and_then(Node::as_str), Some("new"));
+        assert_eq!(map.get_entry("k3").map(|(k, _)| k.loc.line), Some(99));
+        assert!(map.remove("k0").is_some());
+        assert_eq!(map.keys().next(), Some("k1"));
+        assert_eq!(map.get("k39").and_then(Node::as_str), Some("v"));
+        assert!(map.get("k0").is_none());
+        for i in 1..30 {
+            map.remove(&format!("k{i}"));
+        }
+        assert_eq!(
+            map.keys().collect::<Vec<_>>(),
+            (30..40).map(|i| format!("k{i}")).collect::<Vec<_>>()
+        );
+        assert_eq!(map.get("k35").and_then(Node::as_str), Some("v"));
     }
 }

@@ -84,7 +84,7 @@ fn invalid_utf8_nul_empty_and_not_a_mapping() {
     let err = load("bad.yaml", b"Resources:\n  A: \xc3\x28\n").expect_err("utf-8");
     assert_eq!(err.to_string(), "bad.yaml:2:6: invalid utf-8");
     let err = load("nul.json", b"{\"Resources\": {}}\0").expect_err("nul");
-    assert_eq!(err.to_string(), "nul.json:1:18: NUL byte in text");
+    assert_eq!(err.to_string(), "nul.json:1:18: unexpected NUL byte");
     for empty in [&b""[..], b"   \n", b"\xef\xbb\xbf", b"# only a comment\n"] {
         let err = load("empty.yaml", empty).expect_err("empty");
         assert!(matches!(err, LoadError::Empty { .. }), "{err}");

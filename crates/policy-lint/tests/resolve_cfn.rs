@@ -338,3 +338,28 @@ fn generating_transforms_silence_unknown_names() {
         .expect("role");
     assert_eq!(r.sym(role), Sym::reference("FRole", Some("Arn")));
 }
+
+#[test]
+fn resource_branches_assume_the_resource_exists() {
+    let d = doc("Parameters: {Stage: {Type: String}}\n\
+         Conditions:\n  IsProd: !Equals [!Ref Stage, prod]\n  Never: !Equals [a, b]\n\
+         Resources:\n  A:\n    Type: X\n    Condition: IsProd\n    Properties: {K: !If [IsProd, on-prod, off-prod]}\n\
+         \x20 B:\n    Type: X\n    Condition: IsProd\n    Properties: {K: 1}\n\
+         \x20 C:\n    Type: X\n    Condition: Never\n");
+    let r = Resolver::new(&d);
+    let a = r.resource_branches(&r.resource("A").expect("A"));
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].describe(), "IsProd=true");
+    assert_eq!(
+        a[0].node
+            .pointer(&["Properties", "K"])
+            .and_then(Node::as_str),
+        Some("on-prod")
+    );
+    let b = r.resource_branches(&r.resource("B").expect("B"));
+    assert_eq!(
+        b.iter().map(|b| b.describe()).collect::<Vec<_>>(),
+        ["IsProd=true"]
+    );
+    assert!(r.resource_branches(&r.resource("C").expect("C")).is_empty());
+}

@@ -25,7 +25,7 @@ pub enum LoadError {
     InvalidUtf8 { path: PathBuf, loc: Loc },
     #[error("{}: invalid utf-16", path.display())]
     InvalidUtf16 { path: PathBuf },
-    #[error("{}:{loc}: NUL byte in text", path.display())]
+    #[error("{}:{loc}: unexpected NUL byte", path.display())]
     NulByte { path: PathBuf, loc: Loc },
     #[error("{}:{loc}: {message}", path.display())]
     Syntax {

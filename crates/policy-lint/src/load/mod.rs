@@ -1,10 +1,10 @@
 //! Reading templates from disk into located trees.
 //!
-//! One file per input format: [`json`] and [`yaml`] parse CloudFormation
+//! One file per input format: `json` and `yaml` parse CloudFormation
 //! (and the JSON of Terraform), [`terraform`] enumerates the blocks of a
 //! `*.tf.json` file, [`plan`] reads `terraform show -json` output with
-//! "known after apply" values made explicit. [`detect`] decides what a file
-//! is and [`walk`] finds the files of a directory.
+//! "known after apply" values made explicit. `detect` decides what a file
+//! is and `walk` finds the files of a directory.
 //!
 //! Every reader is bounded by [`Limits`]; a file that cannot be read gives a
 //! [`LoadError`] naming the file, line and column. Problems that do not stop

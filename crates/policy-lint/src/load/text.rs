@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn nul_bom_and_empty() {
         let err = decode(Path::new("t.json"), b"{\"a\":\0}").unwrap_err();
-        assert_eq!(err.to_string(), "t.json:1:6: NUL byte in text");
+        assert_eq!(err.to_string(), "t.json:1:6: unexpected NUL byte");
         assert_eq!(
             decode(Path::new("t"), "\u{feff}{}".as_bytes()).unwrap(),
             "{}"

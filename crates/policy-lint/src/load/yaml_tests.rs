@@ -1,3 +1,5 @@
+//! Tests of the YAML loader: short forms, typing, anchors, limits, errors.
+
 use super::*;
 
 fn parse_ok(text: &str) -> (Node, Vec<Diagnostic>) {

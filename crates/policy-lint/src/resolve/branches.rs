@@ -62,6 +62,31 @@ impl Resolver {
         out
     }
 
+    /// The variants of a resource under which it exists: like
+    /// [`Resolver::branches`] of its whole object, with its own `Condition`
+    /// assumed true (and named, when it may go either way). Empty when the
+    /// resource can never be created.
+    pub fn resource_branches(&self, resource: &super::Resource<'_>) -> Vec<Branch> {
+        let Some(own) = resource.condition else {
+            return self.branches(resource.node);
+        };
+        let free = self.condition_assuming(own, &[]);
+        let mut out = Vec::new();
+        for mut branch in self.branches(resource.node) {
+            match branch.assumptions.iter().find(|(n, _)| n == own) {
+                Some((_, false)) => continue,
+                Some((_, true)) => {}
+                None if free == Tri::Unknown => branch.assumptions.push((own.to_owned(), true)),
+                None => {}
+            }
+            let holds = self.condition_assuming(own, &branch.assumptions) != Tri::False;
+            if holds && self.consistent(&branch.assumptions) {
+                out.push(branch);
+            }
+        }
+        out
+    }
+
     /// Condition names tested by `Fn::If`s in `node`, first use first.
     fn tested_conditions(&self, node: &Node, names: &mut Vec<String>) {
         if let Some(("Fn::If", arg)) = node.intrinsic() {

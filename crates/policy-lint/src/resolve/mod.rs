@@ -23,12 +23,12 @@
 //! at deploy time, so both of its values are enumerated.
 //!
 //! [`terraform`] is the counterpart for Terraform JSON `${…}` strings, and
-//! [`decode`] prints a template as the linter reads it.
+//! [`decode()`] prints a template as the linter reads it.
 
 mod branches;
 mod check;
 mod conditions;
-pub mod decode;
+mod decode;
 mod foreach;
 mod strings;
 mod sub;

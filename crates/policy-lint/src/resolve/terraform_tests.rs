@@ -1,3 +1,5 @@
+//! Tests of Terraform interpolations and `jsonencode` documents.
+
 use std::path::Path;
 
 use super::*;

@@ -1,0 +1,198 @@
+//! Cold start and the invocation loop, shared by the seven function binaries: JSON logs, the
+//! SDK config, the environment each function declares, and a span per request.
+//!
+//! Logs are one JSON object per line (what CloudWatch Logs Insights queries by field), with
+//! the fields of the enclosing spans: the runtime's `requestId`, and ours with the function,
+//! the API Gateway request id and the route. The level comes from `AWS_LAMBDA_LOG_LEVEL`
+//! (Lambda's advanced logging controls), default `INFO`, and applies to this crate only: every
+//! other crate is capped at `WARN` (the runtime at `INFO`) whatever the level, because the
+//! SDK's debug and trace output describes every request it signs (and, with
+//! `LOG_SIGNABLE_BODY`, its body), which would put user ids and descriptions in the logs.
+
+use std::future::Future;
+use std::time::Instant;
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use lambda_http::{Body, Request, RequestExt, Response, service_fn};
+use tracing::Instrument as _;
+use tracing::Subscriber;
+use tracing::level_filters::LevelFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+
+use crate::cursor::{CursorKey, CursorKeyInvalid};
+use crate::db::Table;
+use crate::functions::{CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV};
+use crate::user_pool::UserPool;
+
+/// Our own log target, the only one logged at the configured level.
+const OWN_TARGET: &str = "expense_lambda";
+/// The runtime's target: its per-invocation span (with the request id) is at `INFO`.
+const RUNTIME_TARGET: &str = "lambda_runtime";
+
+/// A required environment variable that is missing or invalid.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvInvalid {
+    /// Not set, or empty.
+    #[error("environment variable `{0}` is not set")]
+    Missing(&'static str),
+    /// `CURSOR_KEY` cannot sign cursors.
+    #[error("environment variable `{CURSOR_KEY_ENV}` is invalid")]
+    CursorKey(#[source] CursorKeyInvalid),
+}
+
+/// Installs the JSON log subscriber, writing to stdout (which Lambda sends to CloudWatch).
+pub fn init_logging() {
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .ok()
+        .and_then(|text| text.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    log_subscriber(level, std::io::stdout).init();
+}
+
+/// The log subscriber at `level`, writing JSON lines to `writer`.
+pub fn log_subscriber<W>(level: LevelFilter, writer: W) -> impl Subscriber + Send + Sync + 'static
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter = Targets::new()
+        .with_default(level.min(LevelFilter::WARN))
+        .with_target(RUNTIME_TARGET, level.min(LevelFilter::INFO))
+        .with_target(OWN_TARGET, level);
+    let format = tracing_subscriber::fmt::layer()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(true)
+        .with_target(false)
+        .with_ansi(false)
+        .with_writer(writer);
+    tracing_subscriber::registry().with(filter).with(format)
+}
+
+/// The SDK config from the standard sources: on Lambda, the region and the role's credentials
+/// from the environment; anywhere, `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_DYNAMODB`, ...)
+/// to point at a local server.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest()).load().await
+}
+
+/// The variable `name` from `lookup`, which must be set and non-empty.
+pub fn required(
+    lookup: impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<String, EnvInvalid> {
+    lookup(name)
+        .filter(|value| !value.is_empty())
+        .ok_or(EnvInvalid::Missing(name))
+}
+
+/// The table named by `TABLE_NAME` in `lookup`.
+pub fn table(
+    config: &SdkConfig,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Table, EnvInvalid> {
+    Ok(Table::new(config, required(lookup, TABLE_NAME_ENV)?))
+}
+
+/// The cursor key in `CURSOR_KEY` in `lookup`.
+pub fn cursor_key(lookup: impl Fn(&str) -> Option<String>) -> Result<CursorKey, EnvInvalid> {
+    CursorKey::from_base64(&required(lookup, CURSOR_KEY_ENV)?).map_err(EnvInvalid::CursorKey)
+}
+
+/// The user pool in `USER_POOL_ID` in `lookup`.
+pub fn user_pool(
+    config: &SdkConfig,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<UserPool, EnvInvalid> {
+    Ok(UserPool::new(config, required(lookup, USER_POOL_ID_ENV)?))
+}
+
+/// Reads the process environment, for [`table`], [`cursor_key`] and [`user_pool`].
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Runs `function`'s invocation loop with `handler`, each request [`traced`].
+pub async fn serve<H, F>(function: &'static Function, handler: H) -> Result<(), lambda_http::Error>
+where
+    H: Fn(Request) -> F,
+    F: Future<Output = Response<Body>> + Send,
+{
+    lambda_http::run(service_fn(|request: Request| {
+        let response = traced(function, request, &handler);
+        async move { Ok::<_, std::convert::Infallible>(response.await) }
+    }))
+    .await
+}
+
+/// Runs `handler` on `request` inside the request's span (function, route, Lambda and API
+/// Gateway request ids), then logs the status and duration.
+pub fn traced<H, F>(
+    function: &'static Function,
+    request: Request,
+    handler: H,
+) -> impl Future<Output = Response<Body>> + Send
+where
+    H: FnOnce(Request) -> F,
+    F: Future<Output = Response<Body>> + Send,
+{
+    let span = request_span(function, &request);
+    let response = handler(request);
+    async move {
+        let started = Instant::now();
+        let response = response.await;
+        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let status = response.status().as_u16();
+        tracing::info!(status, duration_ms = millis, "request completed");
+        response
+    }
+    .instrument(span)
+}
+
+fn request_span(function: &Function, request: &Request) -> tracing::Span {
+    let lambda_request_id = request.lambda_context_ref().map(|c| c.request_id.clone());
+    let api_request_id = match request.request_context_ref() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV1(c)) => c.request_id.clone(),
+        _ => None,
+    };
+    tracing::info_span!(
+        "request",
+        function = function.bin,
+        route = %format_args!("{} {}", function.method, function.path),
+        request_id = lambda_request_id.as_deref(),
+        api_request_id = api_request_id.as_deref(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_empty_variables_are_named() {
+        let lookup = |name: &str| (name == "EMPTY").then(String::new);
+        for name in ["TABLE_NAME", "EMPTY"] {
+            let error = required(lookup, name).expect_err(name);
+            assert_eq!(
+                error.to_string(),
+                format!("environment variable `{name}` is not set")
+            );
+        }
+        assert_eq!(
+            required(|_| Some("t".into()), TABLE_NAME_ENV).expect("set"),
+            "t"
+        );
+    }
+
+    #[test]
+    fn a_short_cursor_key_is_refused() {
+        let error = cursor_key(|_| Some("c2hvcnQ=".into())).expect_err("short");
+        assert!(matches!(
+            error,
+            EnvInvalid::CursorKey(CursorKeyInvalid::TooShort(5))
+        ));
+    }
+}

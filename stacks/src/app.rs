@@ -1,0 +1,180 @@
+//! The app as the command line drives it: where each environment's config lives, and the one
+//! path from a config file to rendered stacks that `synth`, `ls`, the tests and the benchmarks
+//! all share.
+//!
+//! This module does no writing; the output directory is [`crate::output`]'s.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+use crate::assembly::RenderedStack;
+use crate::config_file::{self, ConfigError, Format};
+use crate::expense::{self, ExpenseConfig};
+use crate::manifest::{ConfigSource, sha256_hex};
+
+/// The directory of the committed per-environment configs, `stacks/config`.
+///
+/// It is found from the crate's source directory, not the working directory, so
+/// `cargo run -- synth` works from anywhere inside the checkout.
+pub fn config_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+}
+
+/// The config file of environment `name`: `stacks/config/<name>.toml`.
+pub fn env_config_path(name: &str) -> anyhow::Result<PathBuf> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !plain {
+        bail!("invalid environment name `{name}`: expected lower-case letters, digits or `-`");
+    }
+    let path = config_dir().join(format!("{name}.toml"));
+    if !path.is_file() {
+        bail!(
+            "unknown environment `{name}`: `{}` does not exist (known environments: {})",
+            display_path(&path).display(),
+            environments().join(", ")
+        );
+    }
+    Ok(path)
+}
+
+/// The environments that have a config file, sorted.
+pub fn environments() -> Vec<String> {
+    let Ok(entries) = fs::read_dir(config_dir()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|file| file.strip_suffix(".toml").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A parsed config and the provenance the manifest records for it.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: ExpenseConfig,
+    pub source: ConfigSource,
+}
+
+/// Reads, hashes, parses and validates a config file; errors name the file, line, column and
+/// key.
+pub fn load_config(path: &Path) -> anyhow::Result<LoadedConfig> {
+    let shown = display_path(path);
+    let format = Format::of(&shown)?;
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("cannot read config `{}`", shown.display()))?;
+    let config: ExpenseConfig = config_file::parse(&shown, &text, format)?;
+    config.validate().map_err(|err| {
+        ConfigError::invalid_value(&shown, &text, format, &err.key, &err.expected)
+    })?;
+    let file = path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into());
+    let source = ConfigSource {
+        file,
+        sha256: sha256_hex(text.as_bytes()),
+    };
+    Ok(LoadedConfig { config, source })
+}
+
+/// Builds the app from `config` and renders every stack, in the app's order.
+pub fn synthesize(config: &ExpenseConfig) -> anyhow::Result<Vec<RenderedStack>> {
+    let app = expense::build(config).context("cannot build the expense-tracker app")?;
+    let stacks = app
+        .synthesize()
+        .context("cannot synthesize the expense-tracker app")?;
+    stacks.into_iter().map(render).collect()
+}
+
+fn render(stack: synth::SynthesizedStack) -> anyhow::Result<RenderedStack> {
+    let assets = stack
+        .assets
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("cannot describe the assets of stack `{}`", stack.name))?;
+    Ok(RenderedStack::new(stack.name, stack.template, assets))
+}
+
+/// Keeps the stacks named in `names` (all of them when `names` is empty), in the app's order.
+pub fn select(stacks: Vec<RenderedStack>, names: &[String]) -> anyhow::Result<Vec<RenderedStack>> {
+    if let Some(missing) = names
+        .iter()
+        .find(|name| !stacks.iter().any(|s| &s.name == *name))
+    {
+        let known: Vec<&str> = stacks.iter().map(|stack| stack.name.as_str()).collect();
+        bail!(
+            "no stack named `{missing}` (the app defines: {})",
+            known.join(", ")
+        );
+    }
+    Ok(stacks
+        .into_iter()
+        .filter(|stack| names.is_empty() || names.contains(&stack.name))
+        .collect())
+}
+
+/// The JSON Schema of the config file, as `stackwright schema` prints it.
+pub fn config_schema() -> serde_json::Value {
+    schemars::schema_for!(ExpenseConfig).to_value()
+}
+
+/// `path` relative to the working directory when it lies below it, for shorter messages.
+pub fn display_path(path: &Path) -> PathBuf {
+    env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stack(name: &str) -> RenderedStack {
+        RenderedStack::new(name.to_owned(), json!({}), vec![])
+    }
+
+    #[test]
+    fn committed_environments_are_found() {
+        let envs = environments();
+        assert!(
+            envs.contains(&"dev".to_owned()) && envs.contains(&"prod".to_owned()),
+            "{envs:?}"
+        );
+        assert!(env_config_path("dev").unwrap().ends_with("config/dev.toml"));
+    }
+
+    #[test]
+    fn unknown_environment_lists_the_known_ones() {
+        let err = env_config_path("staging").unwrap_err().to_string();
+        assert!(err.starts_with("unknown environment `staging`"), "{err}");
+        assert!(err.contains("known environments: dev, prod"), "{err}");
+    }
+
+    #[test]
+    fn environment_names_cannot_be_paths() {
+        for bad in ["../dev", "Dev", "", "dev.toml"] {
+            assert!(env_config_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn select_keeps_app_order_and_rejects_unknown_names() {
+        let stacks = vec![stack("a"), stack("b"), stack("c")];
+        let picked = select(stacks.clone(), &["c".into(), "a".into()]).unwrap();
+        let names: Vec<&str> = picked.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert_eq!(select(stacks.clone(), &[]).unwrap().len(), 3);
+        let err = select(stacks, &["z".into()]).unwrap_err().to_string();
+        assert_eq!(err, "no stack named `z` (the app defines: a, b, c)");
+    }
+}

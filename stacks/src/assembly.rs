@@ -1,0 +1,143 @@
+//! The bytes of an output directory: one template file per stack plus the manifest.
+//!
+//! Rendering is pure: the same stacks give the same bytes, because templates keep the key order
+//! the synthesizer chose and nothing here reads the clock, the environment or the filesystem.
+//! Writing those bytes to disk is [`crate::output`]'s job.
+
+use serde_json::Value;
+
+use crate::manifest::{self, ConfigSource, Manifest, StackEntry, Tool};
+use crate::output::OutputFile;
+
+/// A synthesized stack with its template already rendered to the bytes that will be written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedStack {
+    pub name: String,
+    pub template: Value,
+    /// 2-space indented JSON with a final newline, exactly as written to disk.
+    pub template_json: Vec<u8>,
+    pub assets: Vec<Value>,
+}
+
+impl RenderedStack {
+    pub fn new(name: String, template: Value, assets: Vec<Value>) -> Self {
+        let template_json = render_json(&template);
+        Self {
+            name,
+            template,
+            template_json,
+            assets,
+        }
+    }
+
+    /// `<stack>.template.json`, the name CDK users already look for.
+    pub fn file_name(&self) -> String {
+        format!("{}.template.json", self.name)
+    }
+}
+
+/// All files of the output directory, templates first (in stack order) and the manifest last.
+pub fn files(stacks: &[RenderedStack], config: ConfigSource) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = stacks
+        .iter()
+        .map(|stack| OutputFile {
+            name: stack.file_name(),
+            contents: stack.template_json.clone(),
+        })
+        .collect();
+    let manifest = manifest_for(stacks, config);
+    let manifest_json = serde_json::to_value(&manifest).map_or_else(
+        |err| unreachable!("a manifest of strings and JSON values serializes: {err}"),
+        |value| render_json(&value),
+    );
+    files.push(OutputFile {
+        name: manifest::FILE_NAME.to_owned(),
+        contents: manifest_json,
+    });
+    files
+}
+
+fn manifest_for(stacks: &[RenderedStack], config: ConfigSource) -> Manifest {
+    let stacks = stacks
+        .iter()
+        .map(|stack| StackEntry {
+            name: stack.name.clone(),
+            template: stack.file_name(),
+            sha256: manifest::sha256_hex(&stack.template_json),
+            assets: stack.assets.clone(),
+        })
+        .collect();
+    Manifest {
+        format: manifest::FORMAT.to_owned(),
+        tool: Tool::current(),
+        config,
+        stacks,
+    }
+}
+
+/// Pretty JSON, 2-space indent, trailing newline so the files diff and `cat` cleanly.
+pub fn render_json(value: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_else(|err| {
+        unreachable!("a serde_json::Value always serializes to a Vec: {err}")
+    });
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config() -> ConfigSource {
+        ConfigSource {
+            file: "dev.toml".to_owned(),
+            sha256: manifest::sha256_hex(b"x"),
+        }
+    }
+
+    #[test]
+    fn template_is_two_space_indented_with_final_newline_and_keeps_key_order() {
+        let stack = RenderedStack::new("s".into(), json!({"Z": 1, "A": {"b": [true]}}), vec![]);
+        let text = String::from_utf8(stack.template_json).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"Z\": 1,\n  \"A\": {\n    \"b\": [\n      true\n    ]\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn manifest_lists_each_template_with_its_digest() {
+        let stacks = [
+            RenderedStack::new(
+                "api".into(),
+                json!({"Resources": {}}),
+                vec![json!({"id": "a"})],
+            ),
+            RenderedStack::new("web".into(), json!({}), vec![]),
+        ];
+        let files = files(&stacks, config());
+        let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["api.template.json", "web.template.json", "manifest.json"]
+        );
+
+        let manifest: Manifest = serde_json::from_slice(&files[2].contents).unwrap();
+        assert_eq!(manifest.format, manifest::FORMAT);
+        assert_eq!(manifest.tool.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest.stacks[0].template, "api.template.json");
+        assert_eq!(
+            manifest.stacks[0].sha256,
+            manifest::sha256_hex(&files[0].contents)
+        );
+        assert_eq!(manifest.stacks[0].assets, [json!({"id": "a"})]);
+        assert_eq!(manifest.config, config());
+    }
+
+    #[test]
+    fn rendering_twice_gives_the_same_bytes() {
+        let stack = || RenderedStack::new("s".into(), json!({"b": 1, "a": 2}), vec![]);
+        assert_eq!(files(&[stack()], config()), files(&[stack()], config()));
+    }
+}

@@ -1,0 +1,207 @@
+//! The command-line surface: subcommands, help, version, exit codes and the output directory.
+
+use std::fs;
+
+use serde_json::Value;
+
+use crate::support::{ENVIRONMENTS, files_in, stackwright, synth_env, templates_in};
+
+#[test]
+fn synth_with_no_flags_writes_out_in_the_working_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = stackwright(cwd.path(), &["synth"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(cwd.path().join("out/manifest.json").is_file());
+    assert!(!templates_in(&cwd.path().join("out")).is_empty());
+    assert!(run.stdout.contains("out/manifest.json"), "{}", run.stdout);
+}
+
+#[test]
+fn manifest_indexes_exactly_the_templates_written() {
+    let cwd = tempfile::tempdir().unwrap();
+    for env in ENVIRONMENTS {
+        let out = cwd.path().join(env);
+        synth_env(cwd.path(), env, &out);
+        let files = files_in(&out);
+        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+
+        assert_eq!(manifest["format"], "stackwright-manifest/1");
+        assert_eq!(manifest["tool"]["name"], "stackwright");
+        assert_eq!(manifest["tool"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest["config"]["file"], format!("{env}.toml"));
+
+        let stacks = manifest["stacks"].as_array().unwrap();
+        let mut listed: Vec<&str> = vec!["manifest.json"];
+        for stack in stacks {
+            let template = stack["template"].as_str().unwrap();
+            let bytes = &files[template];
+            assert_eq!(
+                stack["sha256"],
+                stackwright::manifest::sha256_hex(bytes),
+                "{template}"
+            );
+            assert!(stack["assets"].is_array());
+            listed.push(template);
+        }
+        listed.sort_unstable();
+        let on_disk: Vec<&str> = files.keys().map(String::as_str).collect();
+        assert_eq!(on_disk, listed, "{env}: no stray or missing files");
+    }
+}
+
+#[test]
+fn templates_are_two_space_indented_json_with_a_final_newline() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    synth_env(cwd.path(), "dev", &out);
+    for path in templates_in(&out) {
+        let text = fs::read_to_string(&path).unwrap();
+        let template: Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            template["Resources"]
+                .as_object()
+                .is_some_and(|r| !r.is_empty())
+        );
+        assert!(text.starts_with("{\n  \""), "{}", path.display());
+        assert!(
+            text.ends_with("}\n") && !text.ends_with("\n\n"),
+            "{}",
+            path.display()
+        );
+        assert!(!text.contains('\t') && !text.contains('\r'));
+    }
+}
+
+#[test]
+fn stack_flag_selects_stacks_and_rejects_unknown_names() {
+    let cwd = tempfile::tempdir().unwrap();
+    let listed = stackwright(cwd.path(), &["ls"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let first = listed
+        .stdout
+        .lines()
+        .next()
+        .expect("ls lists at least one stack");
+
+    let run = stackwright(cwd.path(), &["synth", "--stack", first]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = cwd.path().join("out");
+    assert_eq!(
+        templates_in(&out),
+        [out.join(format!("{first}.template.json"))]
+    );
+
+    let run = stackwright(cwd.path(), &["synth", "--stack", "no-such-stack"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: no stack named `no-such-stack`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ls_lists_the_stacks_synth_writes() {
+    let cwd = tempfile::tempdir().unwrap();
+    for env in ENVIRONMENTS {
+        let out = cwd.path().join(env);
+        synth_env(cwd.path(), env, &out);
+        let run = stackwright(cwd.path(), &["ls", "--env", env]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let expected: Vec<String> = templates_in(&out)
+            .iter()
+            .map(|path| {
+                path.file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .replace(".template.json", "")
+            })
+            .collect();
+        let mut listed: Vec<String> = run.stdout.lines().map(str::to_owned).collect();
+        listed.sort();
+        assert_eq!(listed, expected, "{env}");
+    }
+}
+
+#[test]
+fn help_is_available_everywhere_and_documents_exit_codes() {
+    let cwd = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["synth", "--help"],
+        &["ls", "--help"],
+        &["schema", "--help"],
+    ] {
+        let run = stackwright(cwd.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("Usage: stackwright"), "{args:?}");
+        assert!(run.stdout.contains("Exit status:"), "{args:?}");
+    }
+    let run = stackwright(cwd.path(), &["help", "synth"]);
+    assert!(run.stdout.contains("--out <DIR>") && run.stdout.contains("--stack <NAME>"));
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let cwd = tempfile::tempdir().unwrap();
+    for flag in ["--version", "-V"] {
+        let run = stackwright(cwd.path(), &[flag]);
+        assert_eq!(run.code, 0);
+        assert_eq!(
+            run.stdout,
+            format!("stackwright {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cwd = tempfile::tempdir().unwrap();
+    for args in [
+        &[][..],
+        &["deploy"],
+        &["synth", "--bogus"],
+        &["synth", "--env"],
+    ] {
+        let run = stackwright(cwd.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stdout.is_empty(), "{args:?}: usage errors go to stderr");
+    }
+    let run = stackwright(cwd.path(), &["synth", "--env", "dev", "--config", "x.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_environment_exits_2_and_names_the_known_ones() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = stackwright(cwd.path(), &["synth", "--env", "staging"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: unknown environment `staging`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("dev, prod"), "{}", run.stderr);
+    assert!(!cwd.path().join("out").exists());
+}
+
+#[test]
+fn schema_prints_a_json_schema() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = stackwright(cwd.path(), &["schema"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["type"], "object");
+    assert_eq!(
+        schema["additionalProperties"], false,
+        "unknown keys are rejected"
+    );
+}

@@ -1,0 +1,93 @@
+//! An error never costs the user their previous output: whatever goes wrong, `out/` keeps the
+//! bytes of the last successful synth, and a directory stackwright did not write is never
+//! replaced.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{env_config, files_in, stackwright, synth_env};
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn a_config_error_leaves_the_previous_output_untouched() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    synth_env(cwd.path(), "dev", &out);
+    let before = files_in(&out);
+
+    let broken = cwd.path().join("broken.toml");
+    let dev = fs::read_to_string(env_config("dev")).unwrap();
+    fs::write(&broken, format!("{dev}\n[this is not toml")).unwrap();
+    let run = stackwright(cwd.path(), &["synth", "--config", path_str(&broken)]);
+
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(files_in(&out), before);
+    assert_eq!(leftovers(cwd.path()), ["broken.toml", "out"]);
+}
+
+#[test]
+fn an_unknown_stack_leaves_the_previous_output_untouched() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    synth_env(cwd.path(), "prod", &out);
+    let before = files_in(&out);
+
+    let run = stackwright(
+        cwd.path(),
+        &["synth", "--stack", "nope", "--out", path_str(&out)],
+    );
+
+    assert_eq!(run.code, 2);
+    assert_eq!(files_in(&out), before);
+}
+
+#[test]
+fn a_directory_stackwright_did_not_write_is_never_replaced() {
+    let cwd = tempfile::tempdir().unwrap();
+    let precious = cwd.path().join("src");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("main.rs"), "fn main() {}\n").unwrap();
+
+    let run = stackwright(cwd.path(), &["synth", "--out", "src"]);
+
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("refusing to replace `src`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(precious.join("main.rs")).unwrap(),
+        "fn main() {}\n"
+    );
+    assert_eq!(
+        leftovers(cwd.path()),
+        ["src"],
+        "no staging directory left behind"
+    );
+}
+
+#[test]
+fn a_new_synth_replaces_stale_files() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    synth_env(cwd.path(), "dev", &out);
+    fs::write(out.join("stale.template.json"), "{}\n").unwrap();
+
+    synth_env(cwd.path(), "dev", &out);
+
+    assert!(!out.join("stale.template.json").exists());
+    assert_eq!(leftovers(cwd.path()), ["out"]);
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
