@@ -65,6 +65,46 @@ pub struct DecodeArgs {
     pub resolve: bool,
 }
 
+/// Arguments of `report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Templates or directories (walked as `lint` walks them). Each template
+    /// gets its own report, named after the file: `expense.template.json`
+    /// gives `expense.compliance.{md,html,json,csv}`.
+    #[arg(required_unless_present = "schema", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Directory the reports are written into (created if missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// Lowest severity that makes the run exit with 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Print the JSON Schema of the JSON report instead.
+    #[arg(long, conflicts_with = "paths")]
+    pub schema: bool,
+}
+
+/// Runs `report`: writes the compliance reports and returns the exit code
+/// `lint` would return for the same inputs.
+pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if args.schema {
+        print_stdout(&crate::report::json_schema())?;
+        return Ok(ExitCode::from(EXIT_CLEAN));
+    }
+    let run = crate::report::report_paths(&args.paths, &Options::default(), &args.out)
+        .context("cannot write the compliance report")?;
+    for e in &run.combined.input_errors {
+        eprintln!("error: {}", e.message);
+    }
+    let written: String = run
+        .written
+        .iter()
+        .map(|p| format!("{}\n", p.display()))
+        .collect();
+    print_stdout(&written)?;
+    Ok(ExitCode::from(exit_code(&run.combined, args.fail_on)))
+}
+
 /// Runs `lint` and returns the exit code.
 pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
     lint_exit_code(args).map(ExitCode::from)

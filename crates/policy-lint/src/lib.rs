@@ -8,12 +8,14 @@
 pub mod adapt;
 pub mod cli;
 pub mod config;
+pub mod controls;
 pub mod finding;
 pub mod iam;
 pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod secrets;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use policy_lint::cli::{self, DecodeArgs, LintArgs};
+use policy_lint::cli::{self, DecodeArgs, LintArgs, ReportArgs};
 use policy_lint::rules;
 
 /// Checks CloudFormation and Terraform templates against the stackwright
@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Lint templates (exit 0 clean, 1 findings, 2 bad input).
     Lint(LintArgs),
+    /// Write a compliance report per template (exit codes as `lint`).
+    Report(ReportArgs),
     /// Print a template as the linter reads it, as canonical JSON.
     Decode(DecodeArgs),
     /// List the rules, or write their reference pages.
@@ -48,6 +50,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Lint(args) => cli::run_lint(args),
         Command::Decode(args) => cli::run_decode(args),
+        Command::Report(args) => cli::run_report(args),
         Command::Rules { write_docs } => {
             match write_docs {
                 Some(dir) => write_rule_docs(dir)?,
