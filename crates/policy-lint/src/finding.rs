@@ -81,21 +81,21 @@ pub struct Finding {
     pub column: u32,
     pub message: String,
     /// Where in the resource the evidence sits (`Properties.BucketEncryption`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The value the rule saw, rendered as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed: Option<String>,
     /// The granular part of a multi-part finding (`Action::s3:*`), which a
     /// waiver can name on its own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Condition values under which the finding holds; empty when it holds
     /// whatever the conditions.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Assumption>,
     /// Why the finding is suppressed, when it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
 }
 

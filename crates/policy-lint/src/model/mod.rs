@@ -22,7 +22,7 @@ use std::path::PathBuf;
 pub use api::{ApiMethod, ApiStage, Distribution, OriginAccess, ViewerPolicy};
 pub use cognito::{UserPool, UserPoolClient};
 pub use compute::{Alarm, Function, KmsKey, LogGroup, Role, Topic};
-pub use observed::{Observed, State};
+pub use observed::{Evidence, Observed, State};
 pub use storage::{Bucket, PublicAccessBlock, Table};
 
 use crate::finding::Assumption;

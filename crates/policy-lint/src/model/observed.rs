@@ -1,7 +1,5 @@
 //! A property value together with how the linter came to know it.
 
-use std::fmt;
-
 use crate::tree::Loc;
 
 /// How a property's value is known.
@@ -103,12 +101,64 @@ impl<T> Observed<T> {
     }
 }
 
-impl<T: fmt::Debug> Observed<T> {
-    /// The value as evidence text: `true`, `absent`, `default true (source)`.
+/// How a value reads as evidence in findings and reports.
+pub trait Evidence {
+    fn evidence(&self) -> String;
+}
+
+impl Evidence for bool {
+    fn evidence(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Evidence for i64 {
+    fn evidence(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Evidence for f64 {
+    fn evidence(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Evidence for String {
+    fn evidence(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl Evidence for crate::sym::Sym {
+    fn evidence(&self) -> String {
+        format!("{:?}", self.to_string())
+    }
+}
+
+impl<T: Evidence> Evidence for Vec<T> {
+    fn evidence(&self) -> String {
+        let items: Vec<String> = self.iter().map(Evidence::evidence).collect();
+        format!("[{}]", items.join(", "))
+    }
+}
+
+impl<V: Evidence> Evidence for std::collections::BTreeMap<String, V> {
+    fn evidence(&self) -> String {
+        let items: Vec<String> = self
+            .iter()
+            .map(|(k, v)| format!("{k:?}: {}", v.evidence()))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    }
+}
+
+impl<T: Evidence> Observed<T> {
+    /// The value as evidence text: `true`, `absent`, `true (default: …)`.
     pub fn describe(&self) -> String {
         match &self.state {
-            State::Set(v) => format!("{v:?}"),
-            State::Default { value, source } => format!("{value:?} (default: {source})"),
+            State::Set(v) => v.evidence(),
+            State::Default { value, source } => format!("{} (default: {source})", value.evidence()),
             State::Absent => "absent".to_owned(),
             State::Unknown(reason) => format!("unknown ({reason})"),
         }

@@ -1,12 +1,10 @@
 //! How rules record what they saw, without repeating the plumbing of rule
 //! metadata, file names and condition assumptions in every rule.
 
-use std::fmt::Debug;
-
 use super::RuleMeta;
 use crate::config::Config;
 use crate::finding::{Assumption, Finding, Status};
-use crate::model::{Model, Observed, Resource, State};
+use crate::model::{Evidence, Model, Observed, Resource, State};
 use crate::tree::Loc;
 
 /// Collects one rule's findings.
@@ -95,7 +93,7 @@ impl<'a> Emitter<'a> {
 impl FindingBuilder<'_, '_> {
     /// Points the finding at an observed property: its path, location and
     /// value become the evidence.
-    pub fn at<T: Debug>(mut self, value: &Observed<T>) -> Self {
+    pub fn at<T: Evidence>(mut self, value: &Observed<T>) -> Self {
         self.finding.path = Some(value.path.clone());
         self.finding.observed = Some(value.describe());
         if value.loc != Loc::default() {
