@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::manifest::{self, ConfigSource, Manifest, StackEntry, Tool};
+use crate::manifest::{self, ConfigSource, FileEntry, Manifest, StackEntry, Tool};
 use crate::output::OutputFile;
 
 /// A synthesized stack with its template already rendered to the bytes that will be written.
@@ -38,6 +38,16 @@ impl RenderedStack {
 
 /// All files of the output directory, templates first (in stack order) and the manifest last.
 pub fn files(stacks: &[RenderedStack], config: ConfigSource) -> Vec<OutputFile> {
+    files_with_reports(stacks, config, Vec::new())
+}
+
+/// [`files`] plus each stack's report files (`reports[i]` belongs to `stacks[i]`), which the
+/// manifest lists with their digests after the stack's template.
+pub fn files_with_reports(
+    stacks: &[RenderedStack],
+    config: ConfigSource,
+    reports: Vec<Vec<OutputFile>>,
+) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = stacks
         .iter()
         .map(|stack| OutputFile {
@@ -45,7 +55,8 @@ pub fn files(stacks: &[RenderedStack], config: ConfigSource) -> Vec<OutputFile> 
             contents: stack.template_json.clone(),
         })
         .collect();
-    let manifest = manifest_for(stacks, config);
+    let manifest = manifest_for(stacks, config, &reports);
+    files.extend(reports.into_iter().flatten());
     let manifest_json = serde_json::to_value(&manifest).map_or_else(
         |err| unreachable!("a manifest of strings and JSON values serializes: {err}"),
         |value| render_json(&value),
@@ -57,14 +68,28 @@ pub fn files(stacks: &[RenderedStack], config: ConfigSource) -> Vec<OutputFile> 
     files
 }
 
-fn manifest_for(stacks: &[RenderedStack], config: ConfigSource) -> Manifest {
+fn manifest_for(
+    stacks: &[RenderedStack],
+    config: ConfigSource,
+    reports: &[Vec<OutputFile>],
+) -> Manifest {
     let stacks = stacks
         .iter()
-        .map(|stack| StackEntry {
+        .enumerate()
+        .map(|(i, stack)| StackEntry {
             name: stack.name.clone(),
             template: stack.file_name(),
             sha256: manifest::sha256_hex(&stack.template_json),
             assets: stack.assets.clone(),
+            reports: reports
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|file| FileEntry {
+                    file: file.name.clone(),
+                    sha256: manifest::sha256_hex(&file.contents),
+                })
+                .collect(),
         })
         .collect();
     Manifest {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use stackwright::assembly::{self, RenderedStack};
-use stackwright::{app, check, output};
+use stackwright::{app, check, compliance, output};
 
 use crate::cli::{Command, ConfigArgs, SynthArgs};
 
@@ -42,11 +42,16 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
         report_findings(&findings, &args.out);
         return Ok(Status::CheckFailed);
     }
-    if !lint_stacks(&stacks, &args.out) {
+    let Some(reports) = lint_stacks(&stacks, &args.out) else {
         return Ok(Status::CheckFailed);
-    }
+    };
 
-    let files = assembly::files(&stacks, loaded.source);
+    let config_path = config_path(&args.config)?;
+    let mut report_files = Vec::new();
+    for (stack, report) in stacks.iter().zip(&reports) {
+        report_files.push(compliance::report_files(stack, report, &config_path)?);
+    }
+    let files = assembly::files_with_reports(&stacks, loaded.source, report_files);
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
     print_written(&args.out, &stacks).context(STDOUT)?;
@@ -54,9 +59,13 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
 }
 
 /// Lints every synthesized template as it will be written, printing what
-/// the linter reports; false when an error-level finding forbids writing.
-fn lint_stacks(stacks: &[RenderedStack], out: &std::path::Path) -> bool {
+/// the linter reports; `None` when an error-level finding forbids writing.
+fn lint_stacks(
+    stacks: &[RenderedStack],
+    out: &std::path::Path,
+) -> Option<Vec<policy_lint::output::Report>> {
     let mut clean = true;
+    let mut reports = Vec::new();
     for stack in stacks {
         let path = out.join(stack.file_name());
         let report = match check::lint_stack(&path, stack) {
@@ -78,8 +87,9 @@ fn lint_stacks(stacks: &[RenderedStack], out: &std::path::Path) -> bool {
             );
             clean = false;
         }
+        reports.push(report);
     }
-    clean
+    clean.then_some(reports)
 }
 
 fn lint_command(args: &policy_lint::cli::LintArgs) -> anyhow::Result<Status> {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod assembly;
 pub mod check;
+pub mod compliance;
 pub mod config_file;
 pub mod expense;
 pub mod manifest;

@@ -54,6 +54,19 @@ pub struct StackEntry {
     pub sha256: String,
     /// The assets as the synthesizer describes them, in its order.
     pub assets: Vec<serde_json::Value>,
+    /// The compliance reports written for the stack.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<FileEntry>,
+}
+
+/// A file of the output directory with its digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// The file name, relative to the manifest.
+    pub file: String,
+    /// Lower-case hex sha256 of the file's bytes.
+    pub sha256: String,
 }
 
 impl Tool {

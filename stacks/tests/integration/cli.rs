@@ -42,6 +42,15 @@ fn manifest_indexes_exactly_the_templates_written() {
             );
             assert!(stack["assets"].is_array());
             listed.push(template);
+            for report in stack["reports"].as_array().unwrap() {
+                let file = report["file"].as_str().unwrap();
+                assert_eq!(
+                    report["sha256"],
+                    stackwright::manifest::sha256_hex(&files[file]),
+                    "{file}"
+                );
+                listed.push(file);
+            }
         }
         listed.sort_unstable();
         let on_disk: Vec<&str> = files.keys().map(String::as_str).collect();
