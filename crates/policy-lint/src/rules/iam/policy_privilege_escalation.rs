@@ -46,7 +46,9 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            let message = if actions.is_empty() {
+            let message = if actions.is_empty() && pattern.is_empty() {
+                "the policy's actions cannot be read, so escalation cannot be ruled out".to_owned()
+            } else if actions.is_empty() {
                 format!("`{pattern}` may allow privilege escalation")
             } else {
                 format!(

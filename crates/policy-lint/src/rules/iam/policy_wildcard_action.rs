@@ -48,10 +48,11 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 ActionWildcard::Partial { .. } => continue,
             };
             failed = true;
-            let detail = format!(
-                "Action::{}",
-                pattern.unwrap_or_else(|| "NotAction".to_owned())
-            );
+            let detail = match (&found.kind, pattern) {
+                (ActionWildcard::NotAction, _) => "NotAction".to_owned(),
+                (_, Some(pattern)) => format!("Action::{pattern}"),
+                (_, None) => "Unresolved".to_owned(),
+            };
             finish(
                 at_site(out, policy, &found.site).detail(detail),
                 &found.status,

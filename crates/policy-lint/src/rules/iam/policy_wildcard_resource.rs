@@ -42,10 +42,14 @@ fn check(cx: &Context<'_>, out: &mut Emitter<'_>) {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            let message = format!(
-                "`{resource}` is a wildcard for scopable actions {}",
-                super::action_list(&f.scopable)
-            );
+            let message = if f.resource.is_none() {
+                "the policy's resources cannot be read".to_owned()
+            } else {
+                format!(
+                    "`{resource}` is a wildcard for scopable actions {}",
+                    super::action_list(&f.scopable)
+                )
+            };
             let builder = at_site(out, policy, &f.site).detail(format!("Resource::{resource}"));
             finish(builder, &f.status, message);
         }
