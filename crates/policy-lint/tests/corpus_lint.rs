@@ -279,7 +279,7 @@ fn agreement_markdown(comparisons: &[Comparison]) -> String {
             "## Every comparison that does not agree",
             "",
             "Each is either our bug (fix the rule) or a deliberate difference (explain it in the \
-             rule's limitations).",
+             rule's limitations); [corpus-disagreements.md](corpus-disagreements.md) says which.",
             "",
             "| rule | check | file | resource | checkov | ours |",
             "|---|---|---|---|---|---|",

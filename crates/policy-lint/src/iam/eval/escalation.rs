@@ -144,8 +144,20 @@ fn finding<'c>(
     })
 }
 
+/// IAM writes that act only on the caller's own user, whatever resource a
+/// policy names: `iam:ChangePassword` changes the password of the user who
+/// calls it (AWS's "let users change their own password" policy grants it),
+/// so it cannot raise anyone's privileges.
+const SELF_SERVICE: &[&str] = &["ChangePassword"];
+
 /// Why `action` escalates, if it does.
 pub fn reason(action: &Action) -> Option<EscalationReason> {
+    let self_service = SELF_SERVICE
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(action.name));
+    if action.prefix.eq_ignore_ascii_case("iam") && self_service {
+        return None;
+    }
     if let Some(entry) = escalation_action(action.prefix, action.name) {
         return Some(EscalationReason::Curated(entry));
     }
