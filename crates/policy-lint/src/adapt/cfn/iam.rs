@@ -67,7 +67,11 @@ fn trusted_services(doc: Option<&Node>) -> Vec<String> {
         Some(Value::Object(_)) => statements.into_iter().collect(),
         _ => Vec::new(),
     };
-    for statement in statements {
+    // Only an `Allow` admits a service; a `Deny` naming one keeps it out.
+    let allows = statements
+        .into_iter()
+        .filter(|s| s.get("Effect").and_then(Node::as_str) == Some("Allow"));
+    for statement in allows {
         let Some(service) = statement.pointer(&["Principal", "Service"]) else {
             continue;
         };
