@@ -139,6 +139,10 @@ pub struct LintArgs {
     /// Lowest severity that makes the run exit with 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Read settings from FILE instead of `policy-lint.toml` in the current
+    /// directory (`policy-lint config-schema` prints its schema).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Arguments of `decode`.
@@ -169,6 +173,22 @@ pub struct ReportArgs {
     /// Print the JSON Schema of the JSON report instead.
     #[arg(long, conflicts_with = "paths")]
     pub schema: bool,
+    /// Read settings from FILE instead of `policy-lint.toml` in the current
+    /// directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The run's options: the config file named by `--config`, else
+/// `policy-lint.toml` in the current directory when there is one.
+pub fn options(config: Option<&Path>) -> anyhow::Result<Options> {
+    // An empty directory keeps the discovered path relative, as the user
+    // would write it in an error message.
+    let (config, _) = crate::config_file::discover(config, Path::new(""))?;
+    Ok(Options {
+        config,
+        ..Options::default()
+    })
 }
 
 /// Runs `report`: writes the compliance reports and returns the exit code
@@ -178,7 +198,8 @@ pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         print_stdout(&crate::report::json_schema())?;
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
-    let run = crate::report::report_paths(&args.paths, &Options::default(), &args.out)
+    let options = options(args.config.as_deref())?;
+    let run = crate::report::report_paths(&args.paths, &options, &args.out)
         .context("cannot write the compliance report")?;
     for e in &run.combined.input_errors {
         eprintln!("error: {}", e.message);
@@ -200,8 +221,9 @@ pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
 /// Runs `lint` and returns the exit code as a number.
 pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let outputs = destinations(args)?;
+    let options = options(args.config.as_deref())?;
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let report = lint::lint_paths(&args.paths, &Options::default());
+    let report = lint::lint_paths(&args.paths, &options);
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -8,6 +8,7 @@
 pub mod adapt;
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod controls;
 pub mod finding;
 pub mod iam;

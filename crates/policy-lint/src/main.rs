@@ -33,6 +33,8 @@ enum Command {
     },
     /// Print the JSON Schema of the `--format json` output.
     Schema,
+    /// Print the JSON Schema of `policy-lint.toml`.
+    ConfigSchema,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 Some(dir) => write_rule_docs(dir)?,
                 None => list_rules(),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ConfigSchema => {
+            print!("{}", policy_lint::config_file::json_schema());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
