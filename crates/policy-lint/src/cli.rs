@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
+use crate::baseline::Baseline;
 use crate::finding::Severity;
 use crate::lint::{self, Options};
 use crate::load;
@@ -143,6 +144,14 @@ pub struct LintArgs {
     /// directory (`policy-lint config-schema` prints its schema).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Suppress the failures and unknowns listed in FILE (written by
+    /// `--write-baseline`), so that only new findings fail the run.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's failures and unknowns to FILE as a baseline; the
+    /// run then reports and exits as if given `--baseline FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Arguments of `decode`.
@@ -223,7 +232,9 @@ pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let outputs = destinations(args)?;
     let options = options(args.config.as_deref())?;
     let root = std::env::current_dir().context("cannot read the current directory")?;
-    let report = lint::lint_paths(&args.paths, &options);
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut report = lint::lint_paths(&args.paths, &options);
+    apply_baselines(args, baseline.as_ref(), &mut report, &root)?;
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -235,6 +246,33 @@ pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// Writes the baseline `--write-baseline` asks for and applies it, or
+/// applies the one `--baseline` read, saying which entries are stale.
+fn apply_baselines(
+    args: &LintArgs,
+    baseline: Option<&Baseline>,
+    report: &mut Report,
+    root: &Path,
+) -> anyhow::Result<()> {
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::from_report(report, root);
+        write_atomically(path, written.to_json().as_bytes())?;
+        written.apply(report, root, &path.display().to_string());
+    }
+    if let (Some(baseline), Some(path)) = (baseline, &args.baseline) {
+        let stale = baseline.apply(report, root, &path.display().to_string());
+        if !stale.is_empty() {
+            eprintln!(
+                "note: {} entries of baseline {} match no finding any more; \
+                 `--write-baseline` rewrites it without them",
+                stale.len(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Where each requested format goes, checked before any linting: at most

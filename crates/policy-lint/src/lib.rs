@@ -6,6 +6,7 @@
 //! judge the model. Nothing here ever changes a template.
 
 pub mod adapt;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod config_file;

@@ -11,7 +11,8 @@
 //!   allows no level but `none` on a result whose `kind` is not `fail`, which
 //!   dashboards hide;
 //! - a waived finding keeps its level and carries an `inSource` suppression
-//!   whose justification is the waiver's reason;
+//!   whose justification is the waiver's reason (a baseline entry is an
+//!   `external` suppression);
 //! - `partialFingerprints` hash the rule, file, resource, detail and
 //!   condition values, never the line, so a finding keeps its identity when
 //!   lines move.
@@ -149,7 +150,12 @@ fn rule_index(id: &str) -> Option<usize> {
 
 fn suppression(f: &Finding) -> Value {
     let reason = f.waiver.as_deref().unwrap_or_default();
-    json!({"kind": "inSource", "justification": reason})
+    let kind = if reason.starts_with(crate::baseline::REASON_PREFIX) {
+        "external"
+    } else {
+        "inSource"
+    };
+    json!({"kind": kind, "justification": reason})
 }
 
 #[derive(Serialize)]
