@@ -230,3 +230,31 @@ fn the_documented_example_is_valid() {
         .expect("docs/cli.md has a TOML example");
     parse(example).expect("the documented example parses");
 }
+
+#[test]
+fn report_reads_the_config_too() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("strict.toml"),
+        "disabled-rules = \"S3001\"\n",
+    )
+    .expect("write");
+    let template = fixture();
+    let out = policy_lint(
+        dir.path(),
+        &[
+            "report",
+            "--config",
+            "strict.toml",
+            "--out",
+            "reports",
+            template.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: strict.toml:1:18: key `disabled-rules`: invalid type"),
+        "{stderr}"
+    );
+}
