@@ -15,8 +15,13 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A fixture under `tests/fixtures/output`, or a path from the crate root.
 fn report(name: &str) -> Report {
-    let path = root().join("tests/fixtures/output").join(name);
+    let path = if name.contains('/') {
+        root().join(name)
+    } else {
+        root().join("tests/fixtures/output").join(name)
+    };
     lint_paths(&[path], &Options::default())
 }
 
@@ -60,7 +65,14 @@ fn sarif_validator() -> jsonschema::Validator {
 #[test]
 fn sarif_is_valid_against_the_official_schema() {
     let validator = sarif_validator();
-    for name in ["ci.yaml", "mixed.yaml", "clean.json", "broken.yaml"] {
+    let expense = "tests/fixtures/report/expense-dev.template.json";
+    for name in [
+        "ci.yaml",
+        "mixed.yaml",
+        "clean.json",
+        "broken.yaml",
+        expense,
+    ] {
         let log: serde_json::Value = serde_json::from_str(&sarif(name)).expect("SARIF parses");
         let errors: Vec<String> = validator
             .iter_errors(&log)
