@@ -258,3 +258,20 @@ fn report_reads_the_config_too() {
         "{stderr}"
     );
 }
+
+#[test]
+fn config_schema_in_docs_is_up_to_date() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/policy-lint-config.schema.json");
+    let schema = config_file::json_schema();
+    if std::env::var_os("STACKWRIGHT_BLESS").is_some() {
+        std::fs::write(&path, &schema).expect("write schema");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == schema,
+        "docs/policy-lint-config.schema.json is stale: run `STACKWRIGHT_BLESS=1 cargo test -p \
+         policy-lint --test config_file` or `cargo run -p policy-lint -- config-schema > \
+         docs/policy-lint-config.schema.json`"
+    );
+}
