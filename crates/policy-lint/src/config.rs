@@ -1,14 +1,21 @@
 //! Linter settings: the allowlists and thresholds the security model fixes,
-//! with defaults taken from it.
+//! with defaults taken from it, and the per-rule switches a team sets in
+//! `policy-lint.toml` (read by [`crate::config_file`]).
 
-use std::collections::BTreeSet;
+use std::borrow::{Borrow, Cow};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+
+use crate::finding::Severity;
+use crate::rules;
 
 /// Settings every rule can read.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "policy-lint.toml")]
 pub struct Config {
     /// Actions a Lambda execution role may hold (IAM-1).
     /// Default: the item actions on the expenses table and the three
@@ -28,7 +35,64 @@ pub struct Config {
     /// The shortest password allowed (AUTH-2). Default: 8.
     pub min_password_length: i64,
     /// Rule IDs switched off. Default: none.
-    pub disabled_rules: BTreeSet<String>,
+    pub disabled_rules: BTreeSet<RuleId>,
+    /// Severity per rule ID, replacing the rule's own for every finding it
+    /// makes (`S3006 = "error"`). Default: none.
+    pub severity: BTreeMap<RuleId, Severity>,
+}
+
+/// The ID of a rule in the registry; anything else is refused when the
+/// config is read, so a typo cannot silently switch nothing off.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(String);
+
+impl RuleId {
+    /// The ID, when a rule has it.
+    pub fn new(id: &str) -> Option<Self> {
+        rules::find(id).map(|_| Self(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for RuleId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Self::new(&id).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown rule `{id}` (`policy-lint rules` lists them)"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for RuleId {
+    fn schema_name() -> Cow<'static, str> {
+        "RuleId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let ids: Vec<&str> = rules::REGISTRY.iter().map(|r| r.meta.id).collect();
+        json_schema!({
+            "description": "The ID of a policy-lint rule.",
+            "type": "string",
+            "enum": ids,
+        })
+    }
 }
 
 impl Default for Config {
@@ -55,6 +119,7 @@ impl Default for Config {
             max_access_token_minutes: 60,
             min_password_length: 8,
             disabled_rules: BTreeSet::new(),
+            severity: BTreeMap::new(),
         }
     }
 }
@@ -62,5 +127,11 @@ impl Default for Config {
 impl Config {
     pub fn rule_enabled(&self, id: &str) -> bool {
         !self.disabled_rules.contains(id)
+    }
+
+    /// The severity the findings of rule `id` take: the override, or
+    /// `default` (the rule's own).
+    pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
+        self.severity.get(id).copied().unwrap_or(default)
     }
 }

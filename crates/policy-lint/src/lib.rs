@@ -6,8 +6,10 @@
 //! judge the model. Nothing here ever changes a template.
 
 pub mod adapt;
+pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod controls;
 pub mod finding;
 pub mod iam;

@@ -33,6 +33,8 @@ enum Command {
     },
     /// Print the JSON Schema of the `--format json` output.
     Schema,
+    /// Print the JSON Schema of `policy-lint.toml`.
+    ConfigSchema,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 Some(dir) => write_rule_docs(dir)?,
                 None => list_rules(),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ConfigSchema => {
+            print!("{}", policy_lint::config_file::json_schema());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
@@ -85,4 +91,14 @@ fn write_rule_docs(dir: &std::path::Path) -> anyhow::Result<()> {
         cli::write_atomically(&dir.join(name), content.as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -1,14 +1,20 @@
 //! Output formats. Each format is a small renderer in its own file; all of
 //! them render the same [`Report`].
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
+pub use github::render_github;
 pub use human::render_human;
 pub use json::{FORMAT_VERSION, JsonReport, render_json};
+pub use junit::render_junit;
+pub use sarif::render_sarif;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -80,4 +86,25 @@ impl Report {
             .iter()
             .any(|f| matches!(f.status, Status::Fail | Status::Unknown) && f.severity >= threshold)
     }
+}
+
+/// `path` relative to `root` when it lies inside `root`, else `path` as
+/// given. CI formats name files relative to the checkout so that links work
+/// on any machine.
+pub fn relative_to<'a>(path: &'a Path, root: &Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
+/// The path as written in CI formats: relative to `root` where possible,
+/// `/`-separated, without `./`.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    let parts: Vec<String> = relative_to(path, root)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    parts.join("/")
 }

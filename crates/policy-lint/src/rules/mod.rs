@@ -83,6 +83,9 @@ pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     let mut findings = collapse::collapse(model, findings);
+    for finding in &mut findings {
+        finding.severity = config.severity_of(finding.rule, finding.severity);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
