@@ -91,3 +91,53 @@ fn leftovers(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// `synth` killed with SIGKILL at many points of a run leaves `out/` as the complete previous
+/// output or the complete new one, never a mix or a partial file. (A kill after staging began
+/// does leave its hidden `.out.staging-*` directory behind, beside `out/`.)
+#[cfg(unix)]
+#[test]
+fn a_killed_synth_leaves_the_old_or_the_new_output() {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    synth_env(cwd.path(), "prod", &out);
+    let new = files_in(&out);
+    let started = Instant::now();
+    synth_env(cwd.path(), "dev", &out);
+    let took = started.elapsed();
+    let old = files_in(&out);
+    assert_ne!(old, new);
+
+    const KILLS: u32 = 16;
+    let mut killed_mid_run = 0;
+    for i in 0..KILLS {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stackwright"))
+            .args(["synth", "--env", "prod", "--out", path_str(&out)])
+            .current_dir(cwd.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(1.2 * f64::from(i) / f64::from(KILLS)));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = files_in(&out);
+        assert!(
+            now == old || now == new,
+            "kill {i} left a mixed or partial `out/`"
+        );
+        if now == new {
+            synth_env(cwd.path(), "dev", &out);
+        }
+    }
+    assert!(
+        killed_mid_run >= KILLS / 2,
+        "only {killed_mid_run} kills landed mid-run"
+    );
+}
