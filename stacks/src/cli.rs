@@ -76,6 +76,11 @@ pub(crate) struct SynthArgs {
     /// Synthesize only this stack (repeat for several); default: every stack.
     #[arg(long, value_name = "NAME")]
     pub(crate) stack: Vec<String>,
+
+    /// Skip the release build of the Lambda functions and reuse the last bundles (from the
+    /// output directory, else the cargo target directory); placeholders where there are none.
+    #[arg(long)]
+    pub(crate) no_build: bool,
 }
 
 #[cfg(test)]
@@ -101,6 +106,15 @@ mod tests {
         assert_eq!(args.config.config, None);
         assert_eq!(args.out, PathBuf::from("out"));
         assert!(args.stack.is_empty());
+        assert!(!args.no_build);
+    }
+
+    #[test]
+    fn no_build_is_a_flag() {
+        let Command::Synth(args) = parse(&["synth", "--no-build"]).unwrap().command else {
+            panic!("not synth");
+        };
+        assert!(args.no_build);
     }
 
     #[test]

@@ -12,9 +12,9 @@ pub mod handlers;
 
 use synth::cfn::Value;
 use synth::constructs::{
-    AlarmThresholds, AlarmTopic, AlarmTopicProps, CustomDomain, Function, FunctionProps,
-    HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table, TableProps,
-    UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+    AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
+    FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table,
+    TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
 };
 use synth::{
     App, Asset, Output, Parameter, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver,
@@ -154,6 +154,9 @@ fn handler_function(
         };
         props = props.env(variable.name(), value);
     }
+    // The bundles are built for x86-64 (`cargo lambda build --x86-64`, or a host build the
+    // glibc check holds to x86-64): an arm64 function could not run them.
+    props.architecture = Architecture::X86_64;
     props.memory_mb = config.functions.memory_mb;
     props.timeout_secs = config.functions.timeout_secs;
     let function = Function::new(stack, &handler.id, props)?;
