@@ -25,8 +25,12 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Synthesize the stacks into templates and a manifest in the output directory.
     ///
-    /// The directory is replaced as a whole: it holds exactly the templates of this run and
-    /// manifest.json. On any error, or when a stack fails the post-synth check, the previous
+    /// First builds the Lambda functions (release, size-optimised; with `cargo lambda` when it
+    /// is on PATH, else for the host), checks that they need no glibc newer than 2.34, and
+    /// writes each zipped as assets/<sha256>.zip. --no-build reuses the last bundles instead.
+    ///
+    /// The directory is replaced as a whole: it holds exactly the templates, bundles and
+    /// reports of this run and manifest.json. On any error, or when a stack fails the post-synth check, the previous
     /// directory is left as it was.
     #[command(after_help = EXIT_STATUS)]
     Synth(SynthArgs),
