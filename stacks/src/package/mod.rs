@@ -46,7 +46,8 @@ impl Bundles {
         self.by_bin.get(bin)
     }
 
-    /// The zip files to write into the output directory, in binary order, without repeats.
+    /// The zip files to write into the output directory, by name, without repeats (two
+    /// identical executables share one zip).
     pub fn files(&self) -> Vec<OutputFile> {
         let mut files: Vec<OutputFile> = self
             .by_bin
@@ -56,6 +57,7 @@ impl Bundles {
                 contents: bundle.zip.clone(),
             })
             .collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
         files.dedup_by(|a, b| a.name == b.name);
         files
     }
@@ -218,6 +220,24 @@ mod tests {
             synth::AssetSource::Placeholder { .. }
         ));
         assert!(bundles.files().is_empty());
+    }
+
+    #[test]
+    fn identical_executables_share_one_zip_file() {
+        let bundle = bundle::zip_bootstrap(b"same").unwrap();
+        let other = bundle::zip_bootstrap(b"other").unwrap();
+        let by_bin = [("a", &bundle), ("b", &other), ("c", &bundle)]
+            .into_iter()
+            .map(|(bin, bundle)| (bin.to_owned(), bundle.clone()))
+            .collect();
+        let names: Vec<String> = Bundles { by_bin }
+            .files()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        let mut expected = vec![bundle.path(), other.path()];
+        expected.sort();
+        assert_eq!(names, expected);
     }
 
     #[test]
