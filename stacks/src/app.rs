@@ -14,6 +14,7 @@ use crate::assembly::RenderedStack;
 use crate::config_file::{self, ConfigError, Format};
 use crate::expense::{self, ExpenseConfig};
 use crate::manifest::{ConfigSource, sha256_hex};
+use crate::package::Bundles;
 
 /// The directory of the committed per-environment configs, `stacks/config`.
 ///
@@ -84,9 +85,20 @@ pub fn load_config(path: &Path) -> anyhow::Result<LoadedConfig> {
     Ok(LoadedConfig { config, source })
 }
 
-/// Builds the app from `config` and renders every stack, in the app's order.
+/// Builds the app from `config` and renders every stack, in the app's order; every function
+/// gets a placeholder code asset.
 pub fn synthesize(config: &ExpenseConfig) -> anyhow::Result<Vec<RenderedStack>> {
-    let app = expense::build(config).context("cannot build the expense-tracker app")?;
+    synthesize_with(config, &Bundles::default())
+}
+
+/// [`synthesize`] with each function's code from `bundles` (a placeholder where it has none).
+pub fn synthesize_with(
+    config: &ExpenseConfig,
+    bundles: &Bundles,
+) -> anyhow::Result<Vec<RenderedStack>> {
+    let code = |function: &expense_lambda::functions::Function| bundles.asset(function);
+    let app =
+        expense::build_with_code(config, &code).context("cannot build the expense-tracker app")?;
     let stacks = app
         .synthesize()
         .context("cannot synthesize the expense-tracker app")?;

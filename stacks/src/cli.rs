@@ -25,8 +25,12 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Synthesize the stacks into templates and a manifest in the output directory.
     ///
-    /// The directory is replaced as a whole: it holds exactly the templates of this run and
-    /// manifest.json. On any error, or when a stack fails the post-synth check, the previous
+    /// First builds the Lambda functions (release, size-optimised; with `cargo lambda` when it
+    /// is on PATH, else for the host), checks that they need no glibc newer than 2.34, and
+    /// writes each zipped as assets/<sha256>.zip. --no-build reuses the last bundles instead.
+    ///
+    /// The directory is replaced as a whole: it holds exactly the templates, bundles and
+    /// reports of this run and manifest.json. On any error, or when a stack fails the post-synth check, the previous
     /// directory is left as it was.
     #[command(after_help = EXIT_STATUS)]
     Synth(SynthArgs),
@@ -76,6 +80,11 @@ pub(crate) struct SynthArgs {
     /// Synthesize only this stack (repeat for several); default: every stack.
     #[arg(long, value_name = "NAME")]
     pub(crate) stack: Vec<String>,
+
+    /// Skip the release build of the Lambda functions and reuse the last bundles (from the
+    /// output directory, else the cargo target directory); placeholders where there are none.
+    #[arg(long)]
+    pub(crate) no_build: bool,
 }
 
 #[cfg(test)]
@@ -101,6 +110,15 @@ mod tests {
         assert_eq!(args.config.config, None);
         assert_eq!(args.out, PathBuf::from("out"));
         assert!(args.stack.is_empty());
+        assert!(!args.no_build);
+    }
+
+    #[test]
+    fn no_build_is_a_flag() {
+        let Command::Synth(args) = parse(&["synth", "--no-build"]).unwrap().command else {
+            panic!("not synth");
+        };
+        assert!(args.no_build);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use stackwright::assembly::{self, RenderedStack};
-use stackwright::{app, check, compliance, output};
+use stackwright::{app, check, compliance, output, package};
 
 use crate::cli::{Command, ConfigArgs, SynthArgs};
 
@@ -35,7 +35,15 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
 
 fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     let loaded = app::load_config(&config_path(&args.config)?)?;
-    let stacks = app::select(app::synthesize(&loaded.config)?, &args.stack)?;
+    // Stack names and the config are checked before the (slow) build of the functions.
+    app::select(app::synthesize(&loaded.config)?, &args.stack)?;
+    let target_dir = package::build::target_dir();
+    let bundles = if args.no_build {
+        package::reuse(&args.out, &target_dir)?
+    } else {
+        package::build(package::Builder::detect(), &target_dir)?
+    };
+    let stacks = app::select(app::synthesize_with(&loaded.config, &bundles)?, &args.stack)?;
 
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {
@@ -51,7 +59,8 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     for (stack, report) in stacks.iter().zip(&reports) {
         report_files.push(compliance::report_files(stack, report, &config_path)?);
     }
-    let files = assembly::files_with_reports(&stacks, loaded.source, report_files);
+    let mut files = assembly::files_with_reports(&stacks, loaded.source, report_files);
+    files.extend(bundles.files());
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
     print_written(&args.out, &stacks).context(STDOUT)?;

@@ -9,3 +9,4 @@ pub mod config_file;
 pub mod expense;
 pub mod manifest;
 pub mod output;
+pub mod package;

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-/// One file of the output directory: a plain file name and its full contents.
+/// One file of the output directory: a plain file name, or a relative path of plain names
+/// (`assets/<sha256>.zip`), and its full contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub name: String,
@@ -43,14 +44,17 @@ pub fn replace_dir(target: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     sync_dir(&parent)
 }
 
-/// Output file names come from stack names; refuse anything that could escape the directory.
+/// Output file names come from stack names and digests; refuse anything that could escape the
+/// directory. `/` separates subdirectories, each a plain name too.
 fn check_file_name(name: &str) -> anyhow::Result<()> {
-    let plain = !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0'])
-        && !name.starts_with('.');
-    if !plain {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part != "."
+            && part != ".."
+            && !part.contains(['\\', '\0'])
+            && !part.starts_with('.')
+    };
+    if !name.split('/').all(plain) {
         bail!("refusing to write output file `{name}`: not a plain file name");
     }
     Ok(())
@@ -106,8 +110,18 @@ fn stage(parent: &Path, target: &Path, files: &[OutputFile]) -> anyhow::Result<t
                 parent.display()
             )
         })?;
+    let mut subdirs = std::collections::BTreeSet::new();
     for file in files {
-        write_synced(&staging.path().join(&file.name), &file.contents)?;
+        let path = staging.path().join(&file.name);
+        if let Some(dir) = path.parent().filter(|dir| *dir != staging.path()) {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory `{}`", dir.display()))?;
+            subdirs.insert(dir.to_path_buf());
+        }
+        write_synced(&path, &file.contents)?;
+    }
+    for dir in &subdirs {
+        sync_dir(dir)?;
     }
     sync_dir(staging.path())?;
     Ok(staging)
@@ -276,6 +290,22 @@ mod tests {
         assert!(err.to_string().contains("not a plain file name"), "{err}");
         assert_eq!(fs::read_to_string(target.join("a.json")).unwrap(), "old\n");
         assert_eq!(listing(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn writes_files_in_subdirectories_and_refuses_escapes() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        replace_dir(&target, &[manifest(), file("assets/a.zip", "zip")]).unwrap();
+        assert_eq!(listing(&target.join("assets")), ["a.zip"]);
+        for bad in ["assets/../x", "assets/", "/abs", "assets/.hidden", "a\\b"] {
+            let err = replace_dir(&target, &[manifest(), file(bad, "x")]).unwrap_err();
+            assert!(
+                err.to_string().contains("not a plain file name"),
+                "{bad}: {err}"
+            );
+        }
+        assert_eq!(listing(&target.join("assets")), ["a.zip"]);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::error::Error;
 use std::path::Path;
 
 use serde_json::Value;
-use stackwright::expense::{self, ExpenseConfig, HANDLERS};
+use stackwright::expense::handlers::handlers;
+use stackwright::expense::{self, ExpenseConfig};
 
 type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
@@ -69,7 +70,7 @@ fn every_method_but_mock_preflight_uses_the_cognito_authorizer() -> TestResult {
             assert!(props["AuthorizerId"]["Ref"].is_string(), "{id}");
         }
     }
-    assert_eq!(methods, HANDLERS.len());
+    assert_eq!(methods, handlers()?.len());
     Ok(())
 }
 
@@ -100,7 +101,7 @@ fn no_role_allows_scan_or_a_wildcard() -> TestResult {
 #[test]
 fn each_function_role_holds_exactly_its_handler_actions() -> TestResult {
     let template = template("dev")?;
-    for handler in &HANDLERS {
+    for handler in handlers()? {
         let (_, role) = resources(&template, "AWS::IAM::Role")
             .find(|(id, _)| id.starts_with(&format!("{}ServiceRole", handler.id)))
             .ok_or("role not found")?;
@@ -128,8 +129,7 @@ fn each_function_role_holds_exactly_its_handler_actions() -> TestResult {
             ["kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents"]
                 .iter()
                 .map(|a| (*a).to_owned())
-                .chain(handler.table.iter().map(|a| a.as_str().to_owned()))
-                .chain(handler.user_pool.iter().map(|a| a.as_str().to_owned()))
+                .chain(handler.function.actions.iter().map(|a| (*a).to_owned()))
                 .collect();
         expected.sort();
         assert_eq!(actions, expected, "{}", handler.id);

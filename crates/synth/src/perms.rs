@@ -13,11 +13,20 @@ macro_rules! actions {
         }
 
         impl $name {
+            /// Every action of the service that a grant may give, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
             /// The IAM action name, e.g. `dynamodb:GetItem`.
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Self::$variant => concat!($prefix, ":", stringify!($variant)),)*
                 }
+            }
+
+            /// The action with this exact IAM name (case-sensitive, with its service prefix),
+            /// or `None` when this enum does not list it.
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|action| action.as_str() == name)
             }
         }
 
@@ -248,6 +257,20 @@ mod tests {
             "cognito-idp:AdminDeleteUser"
         );
         assert_eq!(LogsAction::PutLogEvents.to_string(), "logs:PutLogEvents");
+    }
+
+    #[test]
+    fn parse_is_the_inverse_of_as_str() {
+        for action in DynamoAction::ALL {
+            assert_eq!(DynamoAction::parse(action.as_str()), Some(*action));
+        }
+        assert_eq!(
+            CognitoAction::parse("cognito-idp:AdminDeleteUser"),
+            Some(CognitoAction::AdminDeleteUser)
+        );
+        assert_eq!(DynamoAction::parse("dynamodb:getitem"), None);
+        assert_eq!(DynamoAction::parse("GetItem"), None);
+        assert_eq!(DynamoAction::parse("dynamodb:*"), None);
     }
 
     #[test]

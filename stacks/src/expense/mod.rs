@@ -2,24 +2,27 @@
 //! DynamoDB table, seven Lambda functions behind a REST API with a Cognito authorizer, and
 //! alarms, all configured per environment from [`ExpenseConfig`].
 //!
-//! Each function is granted exactly the table actions its handler performs (see
-//! [`HANDLERS`]). `dynamodb:Scan` is granted to none of them: every read is a `GetItem` or a
+//! Each function is granted exactly the actions its handler declares in
+//! `expense_lambda::functions` (see [`handlers`]). `dynamodb:Scan` is granted to none of them: every read is a `GetItem` or a
 //! `Query` on the caller's own `userId` partition, so no function can read another user's
 //! items even through a bug in its key handling.
 
 pub mod config;
+pub mod handlers;
 
 use synth::cfn::Value;
 use synth::constructs::{
-    AlarmThresholds, AlarmTopic, AlarmTopicProps, CustomDomain, Function, FunctionProps,
-    HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table, TableProps,
-    UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps, join,
+    AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
+    FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table,
+    TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
 };
-use synth::perms::{CognitoAction, DynamoAction};
-use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver};
+use synth::{
+    App, Asset, Output, Parameter, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver,
+};
 use thiserror::Error;
 
 pub use config::{ConfigError, ExpenseConfig};
+pub use handlers::{DeclarationError, Handler, Variable};
 
 /// Why the expense app could not be built.
 #[derive(Debug, Error)]
@@ -30,112 +33,10 @@ pub enum BuildError {
     /// A construct refused its settings or the tree is inconsistent.
     #[error(transparent)]
     Synth(#[from] SynthError),
+    /// A function's declaration holds an action or variable the stack cannot map.
+    #[error(transparent)]
+    Declaration(#[from] DeclarationError),
 }
-
-/// One API operation: its function, route and the exact permissions its handler needs.
-///
-/// Mirrors the declarations of `crates/lambda` (`functions::ALL`), whose tests prove each
-/// handler performs exactly these actions; the asset id is the handler's binary name.
-#[derive(Debug, Clone, Copy)]
-pub struct Handler {
-    /// The construct id of the function.
-    pub id: &'static str,
-    /// The asset id of its code bundle (the handler binary's name).
-    pub asset: &'static str,
-    /// The HTTP method of its route.
-    pub method: &'static str,
-    /// The resource path of its route.
-    pub path: &'static str,
-    /// The table actions the handler performs.
-    pub table: &'static [DynamoAction],
-    /// The user-pool actions the handler performs.
-    pub user_pool: &'static [CognitoAction],
-    /// Grants beyond the security model's Lambda allowlist (IAM-1), as
-    /// (finding detail, reason) pairs; each becomes a waiver on the role.
-    pub beyond_allowlist: &'static [(&'static str, &'static str)],
-}
-
-/// The seven operations of the expense API.
-pub const HANDLERS: [Handler; 7] = [
-    Handler {
-        id: "CreateExpense",
-        asset: "create-expense",
-        method: "POST",
-        path: "/expenses",
-        // Conditional put: creating never overwrites an existing id; `GetItem` replays a
-        // request whose `Idempotency-Key` was seen before.
-        table: &[DynamoAction::GetItem, DynamoAction::PutItem],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "ListExpenses",
-        asset: "list-expenses",
-        method: "GET",
-        path: "/expenses",
-        table: &[DynamoAction::Query],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "GetExpense",
-        asset: "get-expense",
-        method: "GET",
-        path: "/expenses/{id}",
-        table: &[DynamoAction::GetItem],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "UpdateExpense",
-        asset: "update-expense",
-        method: "PUT",
-        path: "/expenses/{id}",
-        // Conditional update: the item must exist in the caller's partition.
-        table: &[DynamoAction::UpdateItem],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "DeleteExpense",
-        asset: "delete-expense",
-        method: "DELETE",
-        path: "/expenses/{id}",
-        table: &[DynamoAction::DeleteItem],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "ExportExpenses",
-        asset: "export-expenses",
-        method: "GET",
-        path: "/export",
-        table: &[DynamoAction::Query],
-        user_pool: &[],
-        beyond_allowlist: &[],
-    },
-    Handler {
-        id: "EraseAccount",
-        asset: "erase-me",
-        method: "DELETE",
-        path: "/me",
-        // Query the caller's partition, delete it in batches of 25, then the Cognito user.
-        table: &[DynamoAction::Query, DynamoAction::BatchWriteItem],
-        user_pool: &[CognitoAction::AdminDeleteUser],
-        beyond_allowlist: &[
-            (
-                "Action::dynamodb:BatchWriteItem",
-                "right to erasure (PRIV-2): the caller's items are deleted 25 at a time, \
-                 on the expenses table only",
-            ),
-            (
-                "Action::cognito-idp:AdminDeleteUser",
-                "right to erasure (PRIV-2): the caller's Cognito user is deleted after \
-                 their items, in this user pool only",
-            ),
-        ],
-    },
-];
 
 /// Builds the expense-tracker app (one stack) for `config`.
 ///
@@ -143,6 +44,15 @@ pub const HANDLERS: [Handler; 7] = [
 /// [`BuildError::Config`] for a config value the stack refuses, [`BuildError::Synth`] when a
 /// construct refuses its settings.
 pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
+    build_with_code(config, &placeholder_code)
+}
+
+/// [`build`] with each function's code asset taken from `code`.
+///
+/// # Errors
+/// As [`build`], plus [`BuildError::Declaration`] for a function declaration the stack cannot
+/// map.
+pub fn build_with_code(config: &ExpenseConfig, code: Code<'_>) -> Result<App, BuildError> {
     config.validate()?;
     let mut stack = Stack::new(config.stack_name(), stack_props(config))?;
     let users = UserPool::new(&mut stack, "Users", user_pool_props(config))?;
@@ -163,19 +73,22 @@ pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
             email: config.alarms.email.clone(),
         },
     )?;
+    let shared = Shared {
+        env_key: &env_key,
+        table: &table,
+        users: &users,
+        cursor_key: cursor_key_parameter(&mut stack)?,
+    };
     let mut api = RestApiProps::new(&users);
-    for handler in &HANDLERS {
-        let function = handler_function(
-            &mut stack, config, handler, &env_key, &table, &users, &origins,
-        )?;
+    for handler in handlers::handlers()? {
+        let function = handler_function(&mut stack, config, &handler, &shared, code)?;
         alarms.watch_function(&mut stack, &function, AlarmThresholds::default())?;
         let method =
-            HttpMethod::parse(handler.method).ok_or_else(|| SynthError::InvalidProperty {
-                path: handler.id.to_owned(),
-                field: "method",
-                reason: format!("unknown HTTP method {:?}", handler.method),
+            HttpMethod::parse(handler.function.method).ok_or(DeclarationError::UnknownMethod {
+                function: handler.function.bin,
+                method: handler.function.method,
             })?;
-        api = api.route(method, handler.path, &function);
+        api = api.route(method, handler.function.path, &function);
     }
     let api = RestApi::new(&mut stack, "Api", api_props(config, api, origins))?;
     alarms.watch_api(&mut stack, &api, AlarmThresholds::default())?;
@@ -185,35 +98,72 @@ pub fn build(config: &ExpenseConfig) -> Result<App, BuildError> {
     Ok(app)
 }
 
+/// Where each function's code comes from: the asset of its declaration's binary.
+pub type Code<'a> = &'a dyn Fn(&expense_lambda::functions::Function) -> Asset;
+
+/// The code asset of a function that has not been built: deploying it fails.
+pub fn placeholder_code(function: &expense_lambda::functions::Function) -> Asset {
+    Asset::placeholder(
+        function.bin,
+        "placeholder: synthesized with --no-build and no built bundle to reuse",
+    )
+}
+
+/// What every function's grant and environment may refer to.
+struct Shared<'a> {
+    env_key: &'a Key,
+    table: &'a Table,
+    users: &'a UserPool,
+    cursor_key: Value<String>,
+}
+
+/// The deploy-time secret that signs pagination cursors; `NoEcho`, and only ever held in the
+/// encrypted environment of the functions that declare `CURSOR_KEY`.
+fn cursor_key_parameter(stack: &mut Stack) -> Result<Value<String>, SynthError> {
+    let mut parameter = Parameter::string("CursorKey")
+        .description(
+            "base64 (standard alphabet) of at least 32 random bytes that signs the list \
+             cursors, e.g. `openssl rand -base64 32`; changing it invalidates open cursors",
+        )
+        .allowed_pattern(
+            "^(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$",
+            "base64 of at least 32 bytes (44 or more characters)",
+        );
+    parameter.no_echo = true;
+    Ok(stack.add_parameter(parameter)?.value())
+}
+
 /// The function of one handler, granted exactly the handler's declared actions.
 fn handler_function(
     stack: &mut Stack,
     config: &ExpenseConfig,
     handler: &Handler,
-    env_key: &Key,
-    table: &Table,
-    users: &UserPool,
-    origins: &[Value<String>],
+    shared: &Shared<'_>,
+    code: Code<'_>,
 ) -> Result<Function, BuildError> {
-    let code = stack.add_asset(Asset::placeholder(
-        handler.asset,
-        "placeholder until the Lambda handlers are built (crates/lambda)",
-    ))?;
+    let declared = &handler.function;
+    let code = stack.add_asset(code(declared))?;
     let mut props = FunctionProps::new(code)
-        .environment_key(env_key)
-        .description(format!("{} {}", handler.method, handler.path))
-        .env("TABLE_NAME", table.name())
-        .env("ALLOWED_ORIGINS", join(",", origins.iter().cloned()));
-    if !handler.user_pool.is_empty() {
-        props = props.env("USER_POOL_ID", users.pool_id());
+        .environment_key(shared.env_key)
+        .description(format!("{} {}", declared.method, declared.path));
+    for variable in &handler.env {
+        let value = match variable {
+            Variable::TableName => shared.table.name(),
+            Variable::CursorKey => shared.cursor_key.clone(),
+            Variable::UserPoolId => shared.users.pool_id(),
+        };
+        props = props.env(variable.name(), value);
     }
+    // The bundles are built for x86-64 (`cargo lambda build --x86-64`, or a host build the
+    // glibc check holds to x86-64): an arm64 function could not run them.
+    props.architecture = Architecture::X86_64;
     props.memory_mb = config.functions.memory_mb;
     props.timeout_secs = config.functions.timeout_secs;
-    let function = Function::new(stack, handler.id, props)?;
-    table.grant(stack, &function, handler.table)?;
-    users.grant(stack, &function, handler.user_pool);
-    for (detail, reason) in handler.beyond_allowlist {
-        let waiver = Waiver::new("IAM001", *reason).detail(*detail);
+    let function = Function::new(stack, &handler.id, props)?;
+    shared.table.grant(stack, &function, &handler.table)?;
+    shared.users.grant(stack, &function, &handler.user_pool);
+    for (detail, reason) in &handler.waivers {
+        let waiver = Waiver::new("IAM001", *reason).detail(detail.as_str());
         stack.add_waiver(function.role(), waiver)?;
     }
     Ok(function)
@@ -325,6 +275,6 @@ fn table_props(config: &ExpenseConfig) -> TableProps {
         deletion_protection: config.table.deletion_protection,
         ..TableProps::default()
             .point_in_time_recovery(config.table.point_in_time_recovery)
-            .time_to_live_attribute("expiresAt")
+            .time_to_live_attribute(expense_lambda::functions::TTL_ATTRIBUTE)
     }
 }

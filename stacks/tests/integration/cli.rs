@@ -9,7 +9,7 @@ use crate::support::{ENVIRONMENTS, files_in, stackwright, synth_env, templates_i
 #[test]
 fn synth_with_no_flags_writes_out_in_the_working_directory() {
     let cwd = tempfile::tempdir().unwrap();
-    let run = stackwright(cwd.path(), &["synth"]);
+    let run = stackwright(cwd.path(), &["synth", "--no-build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(cwd.path().join("out/manifest.json").is_file());
     assert!(!templates_in(&cwd.path().join("out")).is_empty());
@@ -92,7 +92,7 @@ fn stack_flag_selects_stacks_and_rejects_unknown_names() {
         .next()
         .expect("ls lists at least one stack");
 
-    let run = stackwright(cwd.path(), &["synth", "--stack", first]);
+    let run = stackwright(cwd.path(), &["synth", "--no-build", "--stack", first]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = cwd.path().join("out");
     assert_eq!(
@@ -100,7 +100,10 @@ fn stack_flag_selects_stacks_and_rejects_unknown_names() {
         [out.join(format!("{first}.template.json"))]
     );
 
-    let run = stackwright(cwd.path(), &["synth", "--stack", "no-such-stack"]);
+    let run = stackwright(
+        cwd.path(),
+        &["synth", "--no-build", "--stack", "no-such-stack"],
+    );
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -149,7 +152,11 @@ fn help_is_available_everywhere_and_documents_exit_codes() {
         assert!(run.stdout.contains("Exit status:"), "{args:?}");
     }
     let run = stackwright(cwd.path(), &["help", "synth"]);
-    assert!(run.stdout.contains("--out <DIR>") && run.stdout.contains("--stack <NAME>"));
+    assert!(
+        run.stdout.contains("--out <DIR>")
+            && run.stdout.contains("--stack <NAME>")
+            && run.stdout.contains("--no-build")
+    );
 }
 
 #[test]
@@ -171,14 +178,17 @@ fn usage_errors_exit_2() {
     for args in [
         &[][..],
         &["deploy"],
-        &["synth", "--bogus"],
-        &["synth", "--env"],
+        &["synth", "--no-build", "--bogus"],
+        &["synth", "--no-build", "--env"],
     ] {
         let run = stackwright(cwd.path(), args);
         assert_eq!(run.code, 2, "{args:?}");
         assert!(run.stdout.is_empty(), "{args:?}: usage errors go to stderr");
     }
-    let run = stackwright(cwd.path(), &["synth", "--env", "dev", "--config", "x.toml"]);
+    let run = stackwright(
+        cwd.path(),
+        &["synth", "--no-build", "--env", "dev", "--config", "x.toml"],
+    );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
 }
@@ -186,7 +196,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn unknown_environment_exits_2_and_names_the_known_ones() {
     let cwd = tempfile::tempdir().unwrap();
-    let run = stackwright(cwd.path(), &["synth", "--env", "staging"]);
+    let run = stackwright(cwd.path(), &["synth", "--no-build", "--env", "staging"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr

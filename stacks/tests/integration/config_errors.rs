@@ -16,7 +16,7 @@ fn dev_toml() -> String {
 /// Writes `text` as `name` into `dir` and runs `synth --config name` there.
 fn synth_config(dir: &Path, name: &str, text: &str) -> crate::support::Run {
     fs::write(dir.join(name), text).unwrap();
-    stackwright(dir, &["synth", "--config", name])
+    stackwright(dir, &["synth", "--no-build", "--config", name])
 }
 
 #[test]
@@ -160,7 +160,14 @@ fn a_json_config_synthesizes_the_same_templates_as_its_toml_twin() {
 
     let run = stackwright(
         dir.path(),
-        &["synth", "--config", "dev.json", "--out", "from-json"],
+        &[
+            "synth",
+            "--no-build",
+            "--config",
+            "dev.json",
+            "--out",
+            "from-json",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     synth_env(dir.path(), "dev", &dir.path().join("from-toml"));
@@ -181,7 +188,10 @@ fn a_json_config_synthesizes_the_same_templates_as_its_toml_twin() {
 #[test]
 fn a_missing_config_file_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
-    let run = stackwright(dir.path(), &["synth", "--config", "nowhere.toml"]);
+    let run = stackwright(
+        dir.path(),
+        &["synth", "--no-build", "--config", "nowhere.toml"],
+    );
     assert_eq!(run.code, 2);
     assert!(
         run.stderr

@@ -13,5 +13,6 @@ mod cli;
 mod config_errors;
 mod determinism;
 mod output_safety;
+mod package;
 mod schema;
 mod support;

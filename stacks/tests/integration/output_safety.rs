@@ -21,7 +21,10 @@ fn a_config_error_leaves_the_previous_output_untouched() {
     let broken = cwd.path().join("broken.toml");
     let dev = fs::read_to_string(env_config("dev")).unwrap();
     fs::write(&broken, format!("{dev}\n[this is not toml")).unwrap();
-    let run = stackwright(cwd.path(), &["synth", "--config", path_str(&broken)]);
+    let run = stackwright(
+        cwd.path(),
+        &["synth", "--no-build", "--config", path_str(&broken)],
+    );
 
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(files_in(&out), before);
@@ -37,7 +40,14 @@ fn an_unknown_stack_leaves_the_previous_output_untouched() {
 
     let run = stackwright(
         cwd.path(),
-        &["synth", "--stack", "nope", "--out", path_str(&out)],
+        &[
+            "synth",
+            "--no-build",
+            "--stack",
+            "nope",
+            "--out",
+            path_str(&out),
+        ],
     );
 
     assert_eq!(run.code, 2);
@@ -51,7 +61,7 @@ fn a_directory_stackwright_did_not_write_is_never_replaced() {
     fs::create_dir(&precious).unwrap();
     fs::write(precious.join("main.rs"), "fn main() {}\n").unwrap();
 
-    let run = stackwright(cwd.path(), &["synth", "--out", "src"]);
+    let run = stackwright(cwd.path(), &["synth", "--no-build", "--out", "src"]);
 
     assert_eq!(run.code, 2);
     assert!(

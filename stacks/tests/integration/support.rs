@@ -19,10 +19,19 @@ pub(crate) struct Run {
 }
 
 /// Runs the built `stackwright` binary with `args`, in `cwd`, as a fresh process.
+///
+/// Its cargo target directory is an empty one inside `cwd`, so `synth --no-build` finds no
+/// Lambda binaries from an earlier build and every run sees the same placeholders.
 pub(crate) fn stackwright(cwd: &Path, args: &[&str]) -> Run {
+    stackwright_with_target(cwd, args, &cwd.join("no-lambda-target"))
+}
+
+/// [`stackwright`] with the cargo target directory `target_dir`.
+pub(crate) fn stackwright_with_target(cwd: &Path, args: &[&str], target_dir: &Path) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_stackwright"))
         .args(args)
         .current_dir(cwd)
+        .env("CARGO_TARGET_DIR", target_dir)
         .output()
         .expect("the stackwright binary runs");
     Run {
@@ -38,7 +47,7 @@ pub(crate) fn stackwright(cwd: &Path, args: &[&str]) -> Run {
 /// Runs `stackwright synth --env <env> --out <out>` and insists that it succeeds.
 pub(crate) fn synth_env(cwd: &Path, env: &str, out: &Path) -> Run {
     let out = out.to_str().expect("temp paths are UTF-8");
-    let run = stackwright(cwd, &["synth", "--env", env, "--out", out]);
+    let run = stackwright(cwd, &["synth", "--no-build", "--env", env, "--out", out]);
     assert_eq!(run.code, 0, "synth --env {env} failed:\n{}", run.stderr);
     run
 }
