@@ -125,7 +125,7 @@ fn check_dynamic(ctx: &mut Ctx<'_>, block: &Block, value: &Value, path: &str) ->
         };
         generated.push(name.to_owned());
         if let Some(spec) = spec.as_object() {
-            meta::check_dynamic_spec(ctx, &ty.block, spec, &here);
+            meta::check_dynamic_spec(ctx, &ty.block, name, spec, &here);
         }
     }
     generated

@@ -13,6 +13,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) schema: &'a Schema,
     pub(crate) declared: &'a Declared,
     pub(crate) sink: Sink<'a>,
+    /// The iterator names of the `dynamic` blocks being checked: roots, not references.
+    pub(crate) iterators: Vec<String>,
 }
 
 /// Roots Terraform defines itself; what follows them is not checked.
@@ -53,7 +55,7 @@ impl Ctx<'_> {
             "local" => self.check_named(r, &declared.locals, "local value", path),
             "module" => self.check_named(r, &declared.modules, "module", path),
             "data" => self.check_data(r, path),
-            root if BUILTIN_ROOTS.contains(&root) => {}
+            root if BUILTIN_ROOTS.contains(&root) || self.iterators.iter().any(|i| i == root) => {}
             _ => self.check_resource(r, path),
         }
     }

@@ -280,13 +280,20 @@ fn conditions(ctx: &mut Ctx<'_>, key: &str, value: &Value, path: &str) {
     }
 }
 
-/// The body of one `dynamic "<type>"` block.
+/// The body of one `dynamic "<type>"` block; its iterator (`iterator`, else the block
+/// type's name) is in scope in `content`.
 pub(crate) fn check_dynamic_spec(
     ctx: &mut Ctx<'_>,
     block: &Block,
+    label: &str,
     spec: &Map<String, Value>,
     path: &str,
 ) {
+    let iterator = spec
+        .get("iterator")
+        .and_then(Value::as_str)
+        .unwrap_or(label);
+    ctx.iterators.push(iterator.to_owned());
     for (key, value) in spec {
         let here = format!("{path}.{key}");
         match key.as_str() {
@@ -308,6 +315,7 @@ pub(crate) fn check_dynamic_spec(
             ),
         }
     }
+    ctx.iterators.pop();
     if !spec.contains_key("for_each") {
         bad(ctx, path, "`dynamic` block needs `for_each`".to_owned());
     }

@@ -67,6 +67,7 @@ impl Schema {
                 schema: self,
                 declared: &declared,
                 sink: Sink::new(name),
+                iterators: Vec::new(),
             };
             language::check_file(&mut ctx, doc);
             found.append(&mut ctx.sink.found);
