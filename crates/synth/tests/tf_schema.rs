@@ -13,8 +13,8 @@ fn fixture(rel: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_json::from_str(&text).unwrap()
+    let text = std::fs::read_to_string(&path).expect("fixture is readable");
+    serde_json::from_str(&text).expect("fixture is JSON")
 }
 
 fn valid() -> Value {
@@ -36,9 +36,9 @@ fn at<'v>(doc: &'v mut Value, pointer: &str) -> &'v mut Value {
 
 /// Sets the value at a JSON pointer, creating the last key if needed.
 fn set(doc: &mut Value, pointer: &str, value: Value) {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let (parent, key) = pointer.rsplit_once('/').expect("pointer has a parent");
     match at(doc, parent) {
-        Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
+        Value::Array(items) => items[key.parse::<usize>().expect("array index")] = value,
         Value::Object(map) => {
             map.insert(key.to_owned(), value);
         }
@@ -632,8 +632,8 @@ fn linter_fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut dirs = vec![root];
     while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+        for entry in std::fs::read_dir(&dir).expect("fixture directory is readable") {
+            let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 dirs.push(path);
             } else if path.to_string_lossy().ends_with(".tf.json") {
