@@ -56,9 +56,57 @@ fn assert_only(doc: &Value, kind: ViolationKind, path: &str) {
 }
 
 #[test]
-fn the_valid_fixture_passes() {
-    let violations = validate(&valid(), VALID);
-    assert!(violations.is_empty(), "{violations:#?}");
+fn the_valid_fixtures_pass() {
+    for name in [VALID, "fixtures/tf/edge.tf.json"] {
+        let violations = validate(&fixture(name), name);
+        assert!(violations.is_empty(), "{violations:#?}");
+    }
+}
+
+#[test]
+fn mistakes_deep_in_the_edge_fixture_are_found() {
+    let mut doc = fixture("fixtures/tf/edge.tf.json");
+    let site = "/resource/aws_cloudfront_distribution/site";
+    at(&mut doc, &format!("{site}/origin/0"))
+        .as_object_mut()
+        .unwrap()
+        .remove("domain_name");
+    set(
+        &mut doc,
+        "/resource/aws_cognito_user_pool/users/password_policy/minimum_length",
+        json!("twelve"),
+    );
+    set(
+        &mut doc,
+        "/resource/aws_api_gateway_deployment/api/triggers",
+        json!({"a": [1]}),
+    );
+    set(
+        &mut doc,
+        "/output/api_url/value",
+        json!("${aws_api_gateway_stage.prod.invoke_uri}"),
+    );
+    assert_eq!(
+        found(&doc),
+        [
+            (
+                ViolationKind::MissingArgument,
+                "resource.aws_cloudfront_distribution.site.origin[0]".into()
+            ),
+            (
+                ViolationKind::WrongType,
+                "resource.aws_cognito_user_pool.users.password_policy[0].minimum_length".into()
+            ),
+            (
+                ViolationKind::WrongType,
+                "resource.aws_api_gateway_deployment.api.triggers[\"a\"]".into()
+            ),
+            (
+                ViolationKind::UnknownAttribute,
+                "output.api_url.value".into()
+            ),
+        ]
+    );
 }
 
 #[test]
