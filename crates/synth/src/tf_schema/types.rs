@@ -1,10 +1,11 @@
 //! Terraform value types (cty types, in the JSON encoding of `terraform providers schema`)
 //! and whether a JSON value converts to one under Terraform's conversion rules.
 //!
-//! The rules are Terraform's, not stricter: a number or bool converts to a string, a string
-//! converts to a number or bool when its text is one, and any template with an interpolation
-//! is only known at plan time, so it passes wherever a string could (and a lone `${…}`
-//! passes anywhere, since it yields the expression's own value).
+//! The rules are Terraform's (go-cty's `convert` package), not stricter: a number or bool
+//! converts to a string, a bool to a number, a string to a number or bool when its text is
+//! one, and any template with an interpolation is only known at plan time, so it passes
+//! wherever a string could (and a lone `${…}` passes anywhere: it yields the expression's own
+//! value, of any type).
 
 use std::collections::BTreeMap;
 
@@ -108,7 +109,9 @@ fn conform_known(ty: &CtyType, value: &Value) -> Result<(), Mismatch> {
     match (ty, value) {
         (CtyType::Dynamic, _) => Ok(()),
         (CtyType::String, Value::String(_) | Value::Number(_) | Value::Bool(_)) => Ok(()),
-        (CtyType::Number, Value::Number(_)) | (CtyType::Bool, Value::Bool(_)) => Ok(()),
+        // cty converts a bool to 1 or 0, but a number never to a bool.
+        (CtyType::Number, Value::Number(_) | Value::Bool(_)) => Ok(()),
+        (CtyType::Bool, Value::Bool(_)) => Ok(()),
         (CtyType::Number, Value::String(s)) if is_templated(s) || is_number(s) => Ok(()),
         (CtyType::Bool, Value::String(s)) if is_templated(s) || is_bool(s) => Ok(()),
         (CtyType::List(e) | CtyType::Set(e), Value::Array(items)) => conform_items(e, items),
@@ -208,6 +211,8 @@ mod tests {
         assert!(conform(&CtyType::String, &json!(true)).is_ok());
         assert!(conform(&CtyType::Number, &json!("1.5e3")).is_ok());
         assert!(conform(&CtyType::Bool, &json!("false")).is_ok());
+        assert!(conform(&CtyType::Bool, &json!("0")).is_ok());
+        assert!(conform(&CtyType::Number, &json!(true)).is_ok());
         assert!(conform(&CtyType::Bool, &json!("${var.on}")).is_ok());
         assert!(conform(&ty(json!(["list", "number"])), &json!(["${var.n}", 2])).is_ok());
         assert!(conform(&ty(json!(["map", "string"])), &json!({"a": 1})).is_ok());
