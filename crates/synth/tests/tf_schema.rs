@@ -728,3 +728,80 @@ fn policy_lint_terraform_fixtures_are_provider_valid() {
         );
     }
 }
+
+// --- robustness: hostile strings and shapes end in violations, never a panic ---
+
+mod hostile {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+    use synth::tf_schema::validate;
+
+    fn config(cases: u32) -> ProptestConfig {
+        ProptestConfig {
+            cases,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// Template-ish text: interpolations, directives, quotes, brackets, escapes, non-ASCII.
+    fn template() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("${".to_owned()),
+                Just("%{".to_owned()),
+                Just("$${".to_owned()),
+                Just("}".to_owned()),
+                Just("\"".to_owned()),
+                Just("\\".to_owned()),
+                Just("[".to_owned()),
+                Just("]".to_owned()),
+                Just("(".to_owned()),
+                Just(" for x in ".to_owned()),
+                Just("aws_s3_bucket.site.".to_owned()),
+                "[a-z_.:=,0-9 →é-]{0,6}",
+            ],
+            0..14,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(Value::from),
+            template().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z_/]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(config(256))]
+
+        #[test]
+        fn any_template_in_an_argument(text in template()) {
+            let doc = json!({
+                "resource": {"aws_s3_bucket": {"site": {"bucket": text.clone(), "tags": {"a": text}}}}
+            });
+            let _ = validate(&doc, "main.tf.json");
+        }
+
+        #[test]
+        fn any_shape_anywhere(body in json_value(), top in json_value()) {
+            let doc = json!({
+                "resource": {"aws_dynamodb_table": {"t": body.clone()}},
+                "provider": {"aws": body.clone()},
+                "terraform": {"backend": {"s3": body}},
+                "locals": top,
+            });
+            let _ = validate(&doc, "main.tf.json");
+        }
+    }
+}

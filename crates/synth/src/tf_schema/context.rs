@@ -1,11 +1,14 @@
 //! The state one validation run carries: the schema, the module's declarations, the
 //! violations found so far, and the reference checks every value goes through.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use super::declared::Declared;
-use super::expr::{Traversal, template_references};
+use super::expr::{Step, Traversal, template_references};
 use super::schema::{Block, Schema};
+use super::suggest::did_you_mean;
 use super::template::{Unclosed, parts};
 use super::violation::{Sink, ViolationKind};
 
@@ -60,13 +63,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn check_named(
-        &mut self,
-        r: &Traversal,
-        names: &std::collections::BTreeSet<String>,
-        what: &str,
-        path: &str,
-    ) {
+    fn check_named(&mut self, r: &Traversal, names: &BTreeSet<String>, what: &str, path: &str) {
         let Some(name) = r.attr(0) else { return };
         if !names.contains(name) {
             let message = format!("reference `{}` to undeclared {what} `{name}`", r.render());
@@ -117,12 +114,12 @@ impl Ctx<'_> {
     ) {
         let Some(block) = schema else { return };
         let attr = r.steps[from..].iter().find_map(|step| match step {
-            super::expr::Step::Attr(name) => Some(name.as_str()),
-            super::expr::Step::Index => None,
+            Step::Attr(name) => Some(name.as_str()),
+            Step::Index => None,
         });
         let Some(attr) = attr else { return };
         if !block.attributes.contains_key(attr) && !block.block_types.contains_key(attr) {
-            let hint = super::suggest::did_you_mean(attr, block.names());
+            let hint = did_you_mean(attr, block.names());
             let message = format!(
                 "reference `{}`: `{ty}` has no attribute `{attr}`{hint}",
                 r.render()

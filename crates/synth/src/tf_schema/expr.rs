@@ -223,7 +223,7 @@ fn tokenize(expr: &str) -> Vec<Tok> {
             i += 1;
         } else if c.is_ascii_whitespace() {
             i += 1;
-        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+        } else if rest.starts_with(|ch: char| ch.is_alphabetic() || ch == '_') {
             let len = rest
                 .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-'))
                 .unwrap_or(rest.len());
@@ -312,5 +312,13 @@ mod tests {
         assert_eq!(refs("${[for s in var.list : \"${s}/*\"]}"), ["var.list"]);
         assert_eq!(refs("${{for k, v in local.m : k => v.id}}"), ["local.m"]);
         assert_eq!(refs("%{ for x in var.xs }${x}%{ endfor }"), ["var.xs"]);
+    }
+
+    #[test]
+    fn odd_input_ends() {
+        assert_eq!(refs("${→ var.a}"), ["var.a"]);
+        assert_eq!(refs("${var.ä.b}"), ["var.ä.b"]);
+        assert_eq!(refs("${\"unterminated}"), Vec::<String>::new());
+        assert_eq!(refs("${a[}"), ["a[…]"]);
     }
 }
