@@ -788,7 +788,7 @@ mod hostile {
         #[test]
         fn any_template_in_an_argument(text in template()) {
             let doc = json!({
-                "resource": {"aws_s3_bucket": {"site": {"bucket": text.clone(), "tags": {"a": text}}}}
+                "resource": {"aws_s3_bucket": {"site": {"bucket": text, "tags": {"a": text}}}}
             });
             let _ = validate(&doc, "main.tf.json");
         }
@@ -796,8 +796,8 @@ mod hostile {
         #[test]
         fn any_shape_anywhere(body in json_value(), top in json_value()) {
             let doc = json!({
-                "resource": {"aws_dynamodb_table": {"t": body.clone()}},
-                "provider": {"aws": body.clone()},
+                "resource": {"aws_dynamodb_table": {"t": body}},
+                "provider": {"aws": body},
                 "terraform": {"backend": {"s3": body}},
                 "locals": top,
             });
