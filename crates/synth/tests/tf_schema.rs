@@ -521,6 +521,22 @@ fn meta_arguments() {
 }
 
 #[test]
+fn count_and_for_each_together() {
+    let mut doc = valid();
+    set(&mut doc, "/resource/aws_iam_role/api/count", json!(1));
+    set(
+        &mut doc,
+        "/resource/aws_iam_role/api/for_each",
+        json!({"a": "b"}),
+    );
+    assert_only(
+        &doc,
+        ViolationKind::BadMetaArgument,
+        "resource.aws_iam_role.api",
+    );
+}
+
+#[test]
 fn dynamic_blocks_check_their_content() {
     let mut doc = valid();
     let table = at(&mut doc, "/resource/aws_dynamodb_table/expenses")

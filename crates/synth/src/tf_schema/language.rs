@@ -125,6 +125,10 @@ fn instances(ctx: &mut Ctx<'_>, block: &Block, by_name: &Value, path: &str, meta
     for (name, body) in level(ctx, by_name, path) {
         let here = format!("{path}.{name}");
         for map in bodies(ctx, body, &here) {
+            if map.contains_key("count") && map.contains_key("for_each") {
+                let message = "`count` and `for_each` cannot both be set".to_owned();
+                ctx.report(&here, ViolationKind::BadMetaArgument, message);
+            }
             check_body(ctx, block, map, &here, meta);
         }
     }
