@@ -5,7 +5,9 @@
 //! Failures take the rule's severity (info becomes `notice`); an unknown is
 //! a `warning` titled `RULE (unknown)`; a waived finding is a `notice`
 //! titled `RULE (waived)` whose message gives the reason, so a reviewer sees
-//! each exception where it applies. Input errors are `error` lines.
+//! each exception where it applies. Input errors are `error` lines; a
+//! waiver that matched nothing or covers an unwaivable rule is a `warning`
+//! (an `error` under `fail-on-unused`) on the line the waiver is written.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -34,18 +36,26 @@ pub fn render_github(report: &Report, root: &Path) -> String {
         let file = display_path(&f.file, root);
         command(&mut out, level, &file, f.line, f.column, &title, &message);
     }
+    for d in &report.waiver_diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        let file = display_path(&d.file, root);
+        let title = format!("waiver ({})", d.kind.as_str());
+        command(&mut out, level, &file, d.line, d.column, &title, &d.message);
+    }
     out
 }
 
 fn annotation(f: &Finding) -> (&'static str, String, String) {
     match f.status {
-        Status::Unknown => (
-            "warning",
-            format!("{} (unknown)", f.rule),
-            f.message.clone(),
-        ),
+        Status::Unknown => ("warning", format!("{} (unknown)", f.rule), with_refusal(f)),
         Status::Suppressed => {
-            let reason = f.waiver.as_deref().unwrap_or_default();
+            let reason = f
+                .waiver_record
+                .as_ref()
+                .map_or_else(|| f.waiver.clone().unwrap_or_default(), |r| r.describe());
             let message = format!("{} (waived: {reason})", f.message);
             ("notice", format!("{} (waived)", f.rule), message)
         }
@@ -55,8 +65,16 @@ fn annotation(f: &Finding) -> (&'static str, String, String) {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            (level, f.rule.to_owned(), f.message.clone())
+            (level, f.rule.to_owned(), with_refusal(f))
         }
+    }
+}
+
+/// The message of a failing finding, with the waiver that did not apply.
+fn with_refusal(f: &Finding) -> String {
+    match &f.waiver_record {
+        Some(record) => format!("{} (not waived: {})", f.message, record.describe()),
+        None => f.message.clone(),
     }
 }
 

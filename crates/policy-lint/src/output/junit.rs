@@ -14,6 +14,7 @@ use std::path::Path;
 
 use super::{InputError, Report, display_path};
 use crate::finding::{Finding, Status};
+use crate::waivers::WaiverDiagnostic;
 
 /// Renders the report as a JUnit XML document, file paths relative to
 /// `root`.
@@ -80,7 +81,36 @@ fn suites(report: &Report, root: &Path) -> Vec<Suite> {
         .map(|(file, findings)| file_suite(&display_path(file, root), &findings))
         .collect();
     suites.extend(report.input_errors.iter().map(|e| error_suite(e, root)));
+    if !report.waiver_diagnostics.is_empty() {
+        suites.push(waiver_suite(&report.waiver_diagnostics, root));
+    }
     suites
+}
+
+/// One suite for the waivers' own problems, a failing case per diagnostic
+/// typed by its severity, so a dashboard lists every unused waiver.
+fn waiver_suite(diagnostics: &[WaiverDiagnostic], root: &Path) -> Suite {
+    let counts = Counts {
+        tests: diagnostics.len(),
+        failures: diagnostics.len(),
+        ..Counts::default()
+    };
+    let mut body = format!("  <testsuite name=\"waivers\" {}>\n", counts.attributes());
+    for d in diagnostics {
+        let file = escape(&display_path(&d.file, root));
+        let name = format!("waiver-{} {} {}", d.kind.as_str(), d.rule, d.resource);
+        let _ = writeln!(
+            body,
+            "    <testcase name=\"{}\" classname=\"{file}\" file=\"{file}\" line=\"{}\">\n      \
+             <failure type=\"{}\" message=\"{}\"/>\n    </testcase>",
+            escape(&name),
+            d.line,
+            d.severity.as_str(),
+            escape(&d.message),
+        );
+    }
+    body.push_str("  </testsuite>\n");
+    Suite { counts, body }
 }
 
 fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
@@ -174,8 +204,17 @@ fn details(file: &str, findings: &[&Finding]) -> String {
             f.rule,
             f.message
         );
-        if let Some(reason) = &f.waiver {
-            let _ = write!(text, " (waived: {reason})");
+        match (&f.waiver_record, &f.waiver) {
+            (Some(record), _) if record.refused.is_some() => {
+                let _ = write!(text, " (not waived: {})", record.describe());
+            }
+            (Some(record), _) => {
+                let _ = write!(text, " (waived: {})", record.describe());
+            }
+            (None, Some(reason)) => {
+                let _ = write!(text, " (waived: {reason})");
+            }
+            (None, None) => {}
         }
         text.push('\n');
     }
