@@ -14,6 +14,7 @@ use std::path::Path;
 
 use super::{Report, display_path};
 use crate::finding::{Finding, Severity, Status};
+use crate::waivers::WaiverRecord;
 
 /// Renders one workflow command per reportable finding and input error,
 /// file paths relative to `root` (the workspace, for annotations to land).
@@ -32,7 +33,7 @@ pub fn render_github(report: &Report, root: &Path) -> String {
         );
     }
     for f in report.reportable() {
-        let (level, title, message) = annotation(f);
+        let (level, title, message) = annotation(f, root);
         let file = display_path(&f.file, root);
         command(&mut out, level, &file, f.line, f.column, &title, &message);
     }
@@ -48,14 +49,18 @@ pub fn render_github(report: &Report, root: &Path) -> String {
     out
 }
 
-fn annotation(f: &Finding) -> (&'static str, String, String) {
+fn annotation(f: &Finding, root: &Path) -> (&'static str, String, String) {
     match f.status {
-        Status::Unknown => ("warning", format!("{} (unknown)", f.rule), with_refusal(f)),
+        Status::Unknown => (
+            "warning",
+            format!("{} (unknown)", f.rule),
+            with_refusal(f, root),
+        ),
         Status::Suppressed => {
-            let reason = f
-                .waiver_record
-                .as_ref()
-                .map_or_else(|| f.waiver.clone().unwrap_or_default(), |r| r.describe());
+            let reason = f.waiver_record.as_ref().map_or_else(
+                || f.waiver.clone().unwrap_or_default(),
+                |r| describe(r, root),
+            );
             let message = format!("{} (waived: {reason})", f.message);
             ("notice", format!("{} (waived)", f.rule), message)
         }
@@ -65,17 +70,21 @@ fn annotation(f: &Finding) -> (&'static str, String, String) {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            (level, f.rule.to_owned(), with_refusal(f))
+            (level, f.rule.to_owned(), with_refusal(f, root))
         }
     }
 }
 
 /// The message of a failing finding, with the waiver that did not apply.
-fn with_refusal(f: &Finding) -> String {
+fn with_refusal(f: &Finding, root: &Path) -> String {
     match &f.waiver_record {
-        Some(record) => format!("{} (not waived: {})", f.message, record.describe()),
+        Some(record) => format!("{} (not waived: {})", f.message, describe(record, root)),
         None => f.message.clone(),
     }
+}
+
+fn describe(record: &WaiverRecord, root: &Path) -> String {
+    record.describe_at(&display_path(&record.file, root))
 }
 
 fn command(out: &mut String, level: &str, file: &str, line: u32, col: u32, title: &str, msg: &str) {

@@ -78,7 +78,7 @@ fn suites(report: &Report, root: &Path) -> Vec<Suite> {
     }
     let mut suites: Vec<Suite> = by_file
         .into_iter()
-        .map(|(file, findings)| file_suite(&display_path(file, root), &findings))
+        .map(|(file, findings)| file_suite(&display_path(file, root), &findings, root))
         .collect();
     suites.extend(report.input_errors.iter().map(|e| error_suite(e, root)));
     if !report.waiver_diagnostics.is_empty() {
@@ -113,7 +113,7 @@ fn waiver_suite(diagnostics: &[WaiverDiagnostic], root: &Path) -> Suite {
     Suite { counts, body }
 }
 
-fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
+fn file_suite(file: &str, findings: &[&Finding], root: &Path) -> Suite {
     let mut cases: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         cases.entry((f.rule, &f.resource)).or_default().push(f);
@@ -122,7 +122,13 @@ fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
     let mut cases_xml = String::new();
     for ((rule, resource), group) in cases {
         counts.tests += 1;
-        cases_xml.push_str(&testcase(file, rule, resource, &group, &mut counts));
+        let case = Case {
+            file,
+            rule,
+            resource,
+            root,
+        };
+        cases_xml.push_str(&testcase(&case, &group, &mut counts));
     }
     let mut body = format!(
         "  <testsuite name=\"{}\" {}>\n",
@@ -134,13 +140,21 @@ fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
     Suite { counts, body }
 }
 
-fn testcase(
-    file: &str,
-    rule: &str,
-    resource: &str,
-    group: &[&Finding],
-    counts: &mut Counts,
-) -> String {
+/// What names one test case: the file, rule and resource.
+struct Case<'a> {
+    file: &'a str,
+    rule: &'a str,
+    resource: &'a str,
+    root: &'a Path,
+}
+
+fn testcase(case: &Case<'_>, group: &[&Finding], counts: &mut Counts) -> String {
+    let Case {
+        file,
+        rule,
+        resource,
+        root,
+    } = *case;
     let name = if resource.is_empty() {
         format!("{rule} (template)")
     } else {
@@ -174,7 +188,7 @@ fn testcase(
             out,
             ">\n      <failure type=\"{kind}\" message=\"{}\">{}</failure>\n    </testcase>",
             escape(&first.message),
-            escape_text(&details(file, &failing)),
+            escape_text(&details(file, &failing, root)),
         );
     } else if let Some(first) = waived.first() {
         counts.skipped += 1;
@@ -183,7 +197,7 @@ fn testcase(
             out,
             ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
             escape(&format!("waived: {reason}")),
-            escape_text(&details(file, &waived)),
+            escape_text(&details(file, &waived, root)),
         );
     } else {
         out.push_str("/>\n");
@@ -192,7 +206,7 @@ fn testcase(
 }
 
 /// One line per finding: where, what, and the waiver when there is one.
-fn details(file: &str, findings: &[&Finding]) -> String {
+fn details(file: &str, findings: &[&Finding], root: &Path) -> String {
     let mut text = String::new();
     for f in findings {
         let _ = write!(
@@ -205,11 +219,14 @@ fn details(file: &str, findings: &[&Finding]) -> String {
             f.message
         );
         match (&f.waiver_record, &f.waiver) {
-            (Some(record), _) if record.refused.is_some() => {
-                let _ = write!(text, " (not waived: {})", record.describe());
-            }
             (Some(record), _) => {
-                let _ = write!(text, " (waived: {})", record.describe());
+                let label = if record.refused.is_some() {
+                    "not waived"
+                } else {
+                    "waived"
+                };
+                let described = record.describe_at(&display_path(&record.file, root));
+                let _ = write!(text, " ({label}: {described})");
             }
             (None, Some(reason)) => {
                 let _ = write!(text, " (waived: {reason})");

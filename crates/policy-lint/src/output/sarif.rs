@@ -33,7 +33,7 @@ use sha2::{Digest as _, Sha256};
 use super::{InputError, Report, display_path};
 use crate::finding::{Finding, Severity, Status};
 use crate::rules::{REGISTRY, RuleMeta};
-use crate::waivers::{WaiverDiagnostic, WaiverSource};
+use crate::waivers::{WaiverDiagnostic, WaiverRecord, WaiverSource};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -145,13 +145,13 @@ fn result(f: &Finding, root: &Path) -> Value {
         "message": {"text": f.message},
         "locations": [location(&f.file, f.line, f.column, root, Some(f))],
         "partialFingerprints": {"policyLint/v1": fingerprint(f, root)},
-        "properties": properties(f),
+        "properties": properties(f, root),
     });
     if let Some(index) = rule_index(f.rule) {
         value["ruleIndex"] = json!(index);
     }
     if f.status == Status::Suppressed {
-        value["suppressions"] = json!([suppression(f)]);
+        value["suppressions"] = json!([suppression(f, root)]);
     }
     value
 }
@@ -164,7 +164,7 @@ fn rule_index(id: &str) -> Option<usize> {
 
 /// A waiver in the template is `inSource`; a waiver file and a baseline,
 /// kept apart from the code, are `external`.
-fn suppression(f: &Finding) -> Value {
+fn suppression(f: &Finding, root: &Path) -> Value {
     let reason = f.waiver.as_deref().unwrap_or_default();
     let Some(record) = &f.waiver_record else {
         let kind = if reason.starts_with(crate::baseline::REASON_PREFIX) {
@@ -181,8 +181,15 @@ fn suppression(f: &Finding) -> Value {
     json!({
         "kind": kind,
         "justification": reason,
-        "properties": record,
+        "properties": waiver_properties(record, root),
     })
+}
+
+/// The waiver as a property bag, its file named as every SARIF location is.
+fn waiver_properties(record: &WaiverRecord, root: &Path) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    value["file"] = json!(display_path(&record.file, root));
+    value
 }
 
 #[derive(Serialize)]
@@ -201,10 +208,10 @@ struct Properties<'a> {
     #[serde(skip_serializing_if = "Map::is_empty")]
     conditions: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    waiver: Option<&'a crate::waivers::WaiverRecord>,
+    waiver: Option<Value>,
 }
 
-fn properties(f: &Finding) -> Value {
+fn properties(f: &Finding, root: &Path) -> Value {
     let props = Properties {
         status: f.status.as_str(),
         control: f.control,
@@ -221,7 +228,8 @@ fn properties(f: &Finding) -> Value {
         waiver: f
             .waiver_record
             .as_ref()
-            .filter(|record| record.refused.is_some()),
+            .filter(|record| record.refused.is_some())
+            .map(|record| waiver_properties(record, root)),
     };
     serde_json::to_value(props).unwrap_or_default()
 }

@@ -77,6 +77,12 @@ impl WaiverRecord {
     /// One line for text outputs: why the waiver did not apply, or the
     /// reason and the reviewer's details when it did.
     pub fn describe(&self) -> String {
+        self.describe_at(&self.file.display().to_string())
+    }
+
+    /// [`Self::describe`], naming the waiver's file as `file` (CI formats
+    /// name files relative to the checkout).
+    pub fn describe_at(&self, file: &str) -> String {
         let mut text = match self.refused {
             Some(Refusal::Expired) => format!(
                 "waiver expired on {}: {}",
@@ -104,9 +110,8 @@ impl WaiverRecord {
             text.push_str(&format!(" ({})", extras.join(", ")));
         }
         text.push_str(&format!(
-            " [{} {}:{}:{}]",
+            " [{} {file}:{}:{}]",
             self.source.as_str(),
-            self.file.display(),
             self.line,
             self.column
         ));
