@@ -165,7 +165,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<FileWaiver>, WaiverFileError
     };
     let document = toml::Deserializer::parse(text).map_err(|err| invalid(&err, None))?;
     let document: Document = serde_path_to_error::deserialize(document).map_err(|err| {
-        let rendered = err.path().to_string();
+        // `Spanned` wraps each entry in a private field the user never wrote.
+        let rendered = err
+            .path()
+            .to_string()
+            .replace(".$__serde_spanned_private_value", "");
         let key = (rendered != ".").then_some(rendered);
         invalid(err.inner(), key)
     })?;

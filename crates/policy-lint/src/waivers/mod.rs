@@ -103,7 +103,8 @@ impl WaiverRecord {
             ("expires", &self.expires),
         ]
         .into_iter()
-        .filter(|(key, _)| self.refused.is_none() || *key != "expires")
+        // An expired waiver's date is already in the text.
+        .filter(|(key, _)| self.refused != Some(Refusal::Expired) || *key != "expires")
         .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key} {v}")))
         .collect();
         if !extras.is_empty() {
