@@ -82,7 +82,9 @@ pub fn model_of(doc: &Document) -> Model {
                 }));
             model
         }
-        Format::TerraformJson | Format::TerraformPlan => adapt::tf::adapt(doc),
+        Format::TerraformJson | Format::TerraformPlan | Format::TerraformHcl => {
+            adapt::tf::adapt(doc)
+        }
     };
     model
         .problems
@@ -154,14 +156,27 @@ fn add_document(
     doc: &Document,
     options: &Options,
 ) {
-    let (findings, applied) = check(doc, options);
+    let (mut findings, applied) = check(doc, options);
+    if !doc.parts.is_empty() {
+        for finding in &mut findings {
+            let (file, line) = doc.locate(finding.line);
+            finding.file = file.to_path_buf();
+            finding.line = line;
+        }
+    }
     report.findings.extend(findings);
     report.waiver_diagnostics.extend(applied.diagnostics);
     waiver_use.used.extend(applied.used);
     waiver_use.unwaivable.extend(applied.unwaivable);
     waiver_use.linted.insert(waivers::normalize(&doc.path));
-    let source = std::fs::read_to_string(&doc.path).unwrap_or_default();
-    report.sources.insert(doc.path.clone(), source);
+    if doc.parts.is_empty() {
+        let source = std::fs::read_to_string(&doc.path).unwrap_or_default();
+        report.sources.insert(doc.path.clone(), source);
+    }
+    for part in &doc.parts {
+        let source = std::fs::read_to_string(&part.path).unwrap_or_default();
+        report.sources.insert(part.path.clone(), source);
+    }
 }
 
 fn judge_file_waivers(
