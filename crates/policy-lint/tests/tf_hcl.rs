@@ -149,3 +149,44 @@ fn a_tf_file_named_directly_is_read_on_its_own() {
             .any(|f| f.rule == "IAM002" && f.status == Status::Fail)
     );
 }
+
+#[test]
+fn nesting_is_bounded_before_parsing() {
+    let limits = Limits::default();
+    let nested = |depth: usize| {
+        format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    // hcl-edit itself stops at 64 levels, with a located syntax error.
+    let ok = load::load_bytes(Path::new("ok.tf"), nested(60).as_bytes(), &limits);
+    assert!(ok.is_ok(), "{ok:?}");
+    let parser =
+        load::load_bytes(Path::new("p.tf"), nested(100).as_bytes(), &limits).expect_err("refused");
+    assert!(parser.to_string().starts_with("p.tf:2:"), "{parser}");
+    let deep = load::load_bytes(
+        Path::new("deep.tf"),
+        nested(limits.max_depth * 4).as_bytes(),
+        &limits,
+    )
+    .expect_err("refused");
+    assert!(deep.to_string().starts_with("deep.tf:2:"), "{deep}");
+    assert!(deep.to_string().contains("nesting deeper than"), "{deep}");
+}
+
+#[test]
+fn lint_bytes_reads_a_tf_file() {
+    let text = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n";
+    let report =
+        policy_lint::lint::lint_bytes(Path::new("k.tf"), text.as_bytes(), &Options::default())
+            .expect("lints");
+    let kms = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "KMS001")
+        .expect("KMS001");
+    assert_eq!((kms.status, kms.line, kms.column), (Status::Fail, 2, 25));
+    assert_eq!(kms.file, Path::new("k.tf"));
+}

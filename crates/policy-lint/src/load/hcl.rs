@@ -18,16 +18,21 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
 use hcl_edit::{Span, template::StringTemplate};
 
-use super::{Document, Format, LoadError, Part};
+use super::{Document, Format, Limits, LoadError, Part};
 use crate::tree::{Key, Loc, Map, Node, Value};
 
 /// Parses the `.tf` files of one module (sorted by the caller) into one
 /// document named `dir`.
-pub(crate) fn parse_module(dir: &Path, files: &[(PathBuf, String)]) -> Result<Document, LoadError> {
+pub(crate) fn parse_module(
+    dir: &Path,
+    files: &[(PathBuf, String)],
+    limits: &Limits,
+) -> Result<Document, LoadError> {
     let mut merged = Merged::default();
     let mut parts = Vec::new();
     let mut first_line = 1u32;
     for (path, text) in files {
+        check_depth(path, text, limits.max_depth)?;
         let body = hcl_edit::parser::parse_body(text).map_err(|e| syntax_error(path, &e))?;
         let source = Source::new(text, first_line);
         merged.add(&body, &source);
@@ -44,6 +49,29 @@ pub(crate) fn parse_module(dir: &Path, files: &[(PathBuf, String)]) -> Result<Do
         diagnostics: Vec::new(),
         parts,
     })
+}
+
+/// Refuses brackets nested deeper than `limit` before the recursive parser
+/// sees them, so no input can overflow the stack. Brackets inside strings
+/// count too: a real file never comes near the limit either way.
+fn check_depth(path: &Path, text: &str, limit: usize) -> Result<(), LoadError> {
+    let mut depth = 0usize;
+    for (offset, c) in text.char_indices() {
+        match c {
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > limit {
+            let loc = Source::new(text, 1).loc(offset);
+            return Err(LoadError::TooDeep {
+                path: path.to_path_buf(),
+                loc,
+                limit,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn syntax_error(path: &Path, e: &hcl_edit::parser::Error) -> LoadError {

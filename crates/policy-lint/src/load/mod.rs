@@ -172,6 +172,11 @@ pub fn load_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document
         });
     }
     let text = text::decode(path, bytes)?;
+    if is_tf(path) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let files = [(path.to_path_buf(), text.into_owned())];
+        return hcl::parse_module(dir, &files, limits);
+    }
     match detect::classify(path, &text, limits)? {
         detect::Outcome::Document(doc) => Ok(doc),
         detect::Outcome::NotTemplate(reason) => Err(LoadError::NotATemplate {
@@ -199,7 +204,7 @@ pub(crate) fn load_module(dir: &Path, files: &[PathBuf], limits: &Limits) -> Loa
             Err(e) => return Loaded::Failed(e),
         }
     }
-    match hcl::parse_module(dir, &texts) {
+    match hcl::parse_module(dir, &texts, limits) {
         Ok(doc) => Loaded::Document(doc),
         Err(e) => Loaded::Failed(e),
     }
