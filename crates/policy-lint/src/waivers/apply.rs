@@ -46,7 +46,6 @@ pub(crate) fn apply(
     today: Date,
 ) -> Applied {
     let mut candidates = metadata_candidates(model);
-    let metadata_count = candidates.len();
     candidates.extend(
         file_waivers
             .iter()
@@ -54,57 +53,83 @@ pub(crate) fn apply(
             .map(|(i, w)| file_candidate(i, w)),
     );
     let document = normalize(&model.file);
-    let mut used = vec![false; candidates.len()];
-    let mut unwaivable = vec![false; candidates.len()];
+    let mut marks = vec![Mark::default(); candidates.len()];
     for finding in findings.iter_mut() {
-        if !matches!(finding.status, Status::Fail | Status::Unknown) {
-            continue;
+        if matches!(finding.status, Status::Fail | Status::Unknown) {
+            judge(finding, &candidates, &mut marks, &document, policy, today);
         }
-        let covering: Vec<usize> = (0..candidates.len())
-            .filter(|&i| covers(&candidates[i], finding, &document))
-            .collect();
-        for &i in &covering {
-            used[i] = true;
-        }
-        let active = covering
-            .iter()
-            .copied()
-            .find(|&i| candidates[i].expires.is_none_or(|e| e >= today));
-        let Some(chosen) = active.or_else(|| covering.first().copied()) else {
-            continue;
-        };
-        let mut record = candidates[chosen].record.clone();
-        if active.is_none() {
-            record.refused = Some(Refusal::Expired);
-        } else if policy.is_unwaivable(finding.rule, finding.severity) {
-            record.refused = Some(Refusal::Unwaivable);
-            unwaivable[chosen] = true;
-        } else {
-            finding.status = Status::Suppressed;
-            finding.waiver = Some(record.reason.clone());
-        }
-        finding.waiver_record = Some(record);
     }
+    summarize(&candidates, &marks, policy, today)
+}
+
+/// What became of one candidate over a document's findings.
+#[derive(Clone, Copy, Debug, Default)]
+struct Mark {
+    used: bool,
+    unwaivable: bool,
+}
+
+/// Applies the waivers covering one failure or unknown: the first active
+/// one suppresses it, unless the rule is unwaivable; when all have expired,
+/// the first is recorded as expired.
+fn judge(
+    finding: &mut Finding,
+    candidates: &[Candidate],
+    marks: &mut [Mark],
+    document: &Path,
+    policy: &WaiverPolicy,
+    today: Date,
+) {
+    let covering: Vec<usize> = (0..candidates.len())
+        .filter(|&i| covers(&candidates[i], finding, document))
+        .collect();
+    for &i in &covering {
+        marks[i].used = true;
+    }
+    let active = covering
+        .iter()
+        .copied()
+        .find(|&i| candidates[i].expires.is_none_or(|e| e >= today));
+    let Some(chosen) = active.or_else(|| covering.first().copied()) else {
+        return;
+    };
+    let mut record = candidates[chosen].record.clone();
+    if active.is_none() {
+        record.refused = Some(Refusal::Expired);
+    } else if policy.is_unwaivable(finding.rule, finding.severity) {
+        record.refused = Some(Refusal::Unwaivable);
+        marks[chosen].unwaivable = true;
+    } else {
+        finding.status = Status::Suppressed;
+        finding.waiver = Some(record.reason.clone());
+    }
+    finding.waiver_record = Some(record);
+}
+
+/// File waivers' marks for the run to gather; metadata waivers' diagnostics
+/// now, since their document is the whole of their scope.
+fn summarize(
+    candidates: &[Candidate],
+    marks: &[Mark],
+    policy: &WaiverPolicy,
+    today: Date,
+) -> Applied {
     let mut applied = Applied::default();
-    for (i, candidate) in candidates.iter().enumerate() {
-        match candidate.index {
-            Some(index) => {
-                if used[i] {
-                    applied.used.insert(index);
-                }
-                if unwaivable[i] {
-                    applied.unwaivable.insert(index);
-                }
+    for (candidate, mark) in candidates.iter().zip(marks) {
+        if let Some(index) = candidate.index {
+            if mark.used {
+                applied.used.insert(index);
             }
-            None if i < metadata_count => {
-                if !used[i] {
-                    applied.diagnostics.push(unused(candidate, policy, today));
-                }
-                if unwaivable[i] {
-                    applied.diagnostics.push(refused(candidate));
-                }
+            if mark.unwaivable {
+                applied.unwaivable.insert(index);
             }
-            None => {}
+            continue;
+        }
+        if !mark.used {
+            applied.diagnostics.push(unused(candidate, policy, today));
+        }
+        if mark.unwaivable {
+            applied.diagnostics.push(refused(candidate));
         }
     }
     applied
