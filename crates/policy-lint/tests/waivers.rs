@@ -446,3 +446,28 @@ fn metadata_expiry_must_be_a_date() {
         problem.message
     );
 }
+
+#[test]
+fn sarif_with_waivers_is_valid_against_the_official_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/sarif/sarif-schema-2.1.0.json"))
+        .expect("the schema fixture is readable");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema parses");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    for config in [
+        "",
+        "[waivers]\nunwaivable = [\"S3007\"]\nfail-on-unused = true\n",
+    ] {
+        let report = lint(config, true);
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render_sarif(&report, root)).expect("sarif");
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
