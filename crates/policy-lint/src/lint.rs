@@ -67,6 +67,17 @@ pub fn lint_bytes(path: &Path, bytes: &[u8], options: &Options) -> Result<Report
     Ok(report)
 }
 
+/// Lints one loaded document, such as a Terraform module, which has no
+/// single file to read again.
+pub fn lint_document(doc: &Document, options: &Options) -> Report {
+    let mut report = Report::default();
+    let mut waiver_use = WaiverUse::default();
+    add_document(&mut report, &mut waiver_use, doc, options);
+    judge_file_waivers(&mut report, &waiver_use, options, false);
+    finish(&mut report);
+    report
+}
+
 /// The model of one loaded document.
 pub fn model_of(doc: &Document) -> Model {
     let mut model = match doc.format {

@@ -190,3 +190,30 @@ fn lint_bytes_reads_a_tf_file() {
     assert_eq!((kms.status, kms.line, kms.column), (Status::Fail, 2, 25));
     assert_eq!(kms.file, Path::new("k.tf"));
 }
+
+#[test]
+fn a_module_gets_one_compliance_report_with_every_file_as_input() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let run = policy_lint::report::report_paths(
+        &[fixture("hcl_module")],
+        &Options::default(),
+        out.path(),
+    )
+    .expect("writes");
+    assert!(
+        run.combined.input_errors.is_empty(),
+        "{:?}",
+        run.combined.input_errors
+    );
+    let json =
+        std::fs::read_to_string(out.path().join("hcl_module.compliance.json")).expect("read");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let inputs: Vec<&str> = doc["header"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .filter_map(|p| p.rsplit('/').next())
+        .collect();
+    assert_eq!(inputs, ["main.tf", "security.tf", "variables.tf"]);
+}
