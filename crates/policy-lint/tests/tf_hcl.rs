@@ -217,3 +217,51 @@ fn a_module_gets_one_compliance_report_with_every_file_as_input() {
         .collect();
     assert_eq!(inputs, ["main.tf", "security.tf", "variables.tf"]);
 }
+
+/// Seeded byte mutations of the module's files and of a waiver file: every
+/// mutant gives a report or a load error (HCL) and waivers or an error
+/// (waiver file), never a panic.
+#[test]
+fn mutated_hcl_and_waiver_files_never_panic() {
+    let mut seeds: Vec<(String, Vec<u8>)> = ["main.tf", "security.tf", "variables.tf"]
+        .iter()
+        .map(|n| {
+            let bytes = std::fs::read(fixture("hcl_module").join(n)).expect("read");
+            ((*n).to_owned(), bytes)
+        })
+        .collect();
+    let waivers = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/waivers/policy-lint.waivers.toml");
+    seeds.push(("w.toml".to_owned(), std::fs::read(waivers).expect("read")));
+    let mut state: u64 = 0x5eed_1234_abcd_ef01;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const BYTES: &[u8] = b"{}[]()\"=\\$%#\n x1.-<>?:,*";
+    for round in 0..600 {
+        let (name, seed) = &seeds[round % seeds.len()];
+        let mut bytes = seed.clone();
+        for _ in 0..(1 + next() % 4) {
+            let at = (next() as usize) % bytes.len().max(1);
+            let byte = BYTES[(next() as usize) % BYTES.len()];
+            match next() % 3 {
+                0 => bytes.insert(at, byte),
+                1 if !bytes.is_empty() => {
+                    bytes.remove(at.min(bytes.len() - 1));
+                }
+                _ => bytes.truncate(at),
+            }
+        }
+        if name.ends_with(".toml") {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = policy_lint::waivers::file::parse(Path::new(name), &text);
+        } else if let Ok(report) =
+            policy_lint::lint::lint_bytes(Path::new(name), &bytes, &Options::default())
+        {
+            let _ = render_human(&report);
+        }
+    }
+}
