@@ -47,6 +47,17 @@ fn relative(lint: &Report, name: &str) -> Report {
     let mut report = lint.clone();
     for finding in &mut report.findings {
         finding.file = name.into();
+        // A metadata waiver is written in the same template.
+        if let Some(record) = &mut finding.waiver_record {
+            if record.source == policy_lint::waivers::WaiverSource::Metadata {
+                record.file = name.into();
+            }
+        }
+    }
+    for diagnostic in &mut report.waiver_diagnostics {
+        if diagnostic.source == policy_lint::waivers::WaiverSource::Metadata {
+            diagnostic.file = name.into();
+        }
     }
     report
 }

@@ -12,10 +12,12 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use crate::baseline::Baseline;
+use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint::{self, Options};
 use crate::load;
 use crate::output::{self, Report};
+use crate::waivers::FileWaiver;
 
 /// Exit code for a clean run.
 pub const EXIT_CLEAN: u8 = 0;
@@ -152,6 +154,11 @@ pub struct LintArgs {
     /// run then reports and exits as if given `--baseline FILE`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Read reviewed waivers from FILE (repeatable), besides the files the
+    /// config's `[waivers] files` names (`policy-lint waivers-schema` prints
+    /// the format).
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
 }
 
 /// Arguments of `decode`.
@@ -186,6 +193,9 @@ pub struct ReportArgs {
     /// directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Read reviewed waivers from FILE (repeatable), as `lint` does.
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
 }
 
 /// The run's options: the config file named by `--config`, else
@@ -193,11 +203,29 @@ pub struct ReportArgs {
 pub fn options(config: Option<&Path>) -> anyhow::Result<Options> {
     // An empty directory keeps the discovered path relative, as the user
     // would write it in an error message.
-    let (config, _) = crate::config_file::discover(config, Path::new(""))?;
+    let (config, path) = crate::config_file::discover(config, Path::new(""))?;
+    let waivers = config_waivers(&config, path.as_deref())?;
     Ok(Options {
         config,
+        waivers,
         ..Options::default()
     })
+}
+
+/// The waiver files the config names, relative to the config's directory.
+fn config_waivers(config: &Config, path: Option<&Path>) -> anyhow::Result<Vec<FileWaiver>> {
+    let dir = path.and_then(Path::parent).unwrap_or(Path::new(""));
+    let files: Vec<PathBuf> = config.waivers.files.iter().map(|f| dir.join(f)).collect();
+    load_waivers(&files)
+}
+
+/// Reads every waiver file in `files`, in order.
+pub fn load_waivers(files: &[PathBuf]) -> anyhow::Result<Vec<FileWaiver>> {
+    let mut waivers = Vec::new();
+    for file in files {
+        waivers.extend(crate::waivers::file::load(file)?);
+    }
+    Ok(waivers)
 }
 
 /// Runs `report`: writes the compliance reports and returns the exit code
@@ -207,7 +235,8 @@ pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         print_stdout(&crate::report::json_schema())?;
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
-    let options = options(args.config.as_deref())?;
+    let mut options = options(args.config.as_deref())?;
+    options.waivers.extend(load_waivers(&args.waivers)?);
     let run = crate::report::report_paths(&args.paths, &options, &args.out)
         .context("cannot write the compliance report")?;
     for e in &run.combined.input_errors {
@@ -230,7 +259,8 @@ pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
 /// Runs `lint` and returns the exit code as a number.
 pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let outputs = destinations(args)?;
-    let options = options(args.config.as_deref())?;
+    let mut options = options(args.config.as_deref())?;
+    options.waivers.extend(load_waivers(&args.waivers)?);
     let root = std::env::current_dir().context("cannot read the current directory")?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut report = lint::lint_paths(&args.paths, &options);

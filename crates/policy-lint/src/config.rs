@@ -39,6 +39,8 @@ pub struct Config {
     /// Severity per rule ID, replacing the rule's own for every finding it
     /// makes (`S3006 = "error"`). Default: none.
     pub severity: BTreeMap<RuleId, Severity>,
+    /// Waiver policy: waiver files to read, unwaivable rules, unused waivers.
+    pub waivers: WaiverPolicy,
 }
 
 /// The ID of a rule in the registry; anything else is refused when the
@@ -120,6 +122,7 @@ impl Default for Config {
             min_password_length: 8,
             disabled_rules: BTreeSet::new(),
             severity: BTreeMap::new(),
+            waivers: WaiverPolicy::default(),
         }
     }
 }
@@ -133,5 +136,40 @@ impl Config {
     /// `default` (the rule's own).
     pub fn severity_of(&self, id: &str, default: Severity) -> Severity {
         self.severity.get(id).copied().unwrap_or(default)
+    }
+}
+
+/// The `[waivers]` table: which waivers are read and which are refused.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WaiverPolicy {
+    /// Reviewed waiver files read on every run, relative to the directory of
+    /// this config file (`policy-lint waivers-schema` prints their schema).
+    /// Default: none.
+    pub files: Vec<std::path::PathBuf>,
+    /// Rules no waiver can suppress; a waiver that covers one of their
+    /// findings is reported and the finding still fails. Default: none.
+    pub unwaivable: BTreeSet<RuleId>,
+    /// Findings at or above this severity (after `[severity]` overrides)
+    /// cannot be waived. Default: every severity can be waived.
+    pub unwaivable_severity: Option<Severity>,
+    /// Report a waiver that matched no finding as an error (the run fails)
+    /// rather than a warning. Default: false.
+    pub fail_on_unused: bool,
+}
+
+impl WaiverPolicy {
+    /// True when no waiver may suppress a finding of rule `id` at `severity`.
+    pub fn is_unwaivable(&self, id: &str, severity: Severity) -> bool {
+        self.unwaivable.contains(id) || self.unwaivable_severity.is_some_and(|s| severity >= s)
+    }
+
+    /// The severity of the diagnostic for an unused waiver.
+    pub fn unused_severity(&self) -> Severity {
+        if self.fail_on_unused {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
     }
 }

@@ -32,7 +32,7 @@ pub enum ConfigFileError {
     },
 }
 
-struct Position(Option<(usize, usize)>);
+pub(crate) struct Position(pub(crate) Option<(usize, usize)>);
 
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,7 +43,7 @@ impl fmt::Display for Position {
     }
 }
 
-struct Key<'a>(Option<&'a str>);
+pub(crate) struct Key<'a>(pub(crate) Option<&'a str>);
 
 impl fmt::Display for Key<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -111,13 +111,13 @@ pub fn json_schema() -> String {
 
 /// Parser messages may span lines or end in a period; ours are one line
 /// without.
-fn tidy(message: &str) -> String {
+pub(crate) fn tidy(message: &str) -> String {
     let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     one_line.trim_end_matches('.').to_owned()
 }
 
 /// 1-based line and column (in characters) of a byte offset into `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |at| at + 1);

@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::tree::Loc;
+use crate::waivers::WaiverRecord;
 
 /// How much a failed check matters.
 #[derive(
@@ -99,6 +100,11 @@ pub struct Finding {
     /// Why the finding is suppressed, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
+    /// The waiver that covers the finding: where it is written, its reason,
+    /// approver, ticket and expiry, and, when it did not suppress the
+    /// finding (expired, unwaivable rule), why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_record: Option<WaiverRecord>,
 }
 
 impl Finding {

@@ -23,3 +23,4 @@ pub mod rules;
 pub mod secrets;
 pub mod sym;
 pub mod tree;
+pub mod waivers;

@@ -1,5 +1,6 @@
 //! The linting pipeline: load, adapt, check, and gather one [`Report`].
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::adapt;
@@ -10,28 +11,45 @@ use crate::model::{Model, Problem};
 use crate::output::{InputError, Report};
 use crate::resolve::Resolver;
 use crate::rules;
+use crate::waivers::{self, Date, FileWaiver};
 
 /// Settings for one run.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub config: Config,
     pub limits: Limits,
+    /// Waivers read from reviewed waiver files (`--waivers`, `[waivers]
+    /// files`), applied besides the templates' metadata waivers.
+    pub waivers: Vec<FileWaiver>,
+    /// The date waiver expiry is judged against; today (UTC) when `None`.
+    pub today: Option<Date>,
+}
+
+/// How far one run's file waivers were used, gathered over its documents.
+#[derive(Debug, Default)]
+struct WaiverUse {
+    used: BTreeSet<usize>,
+    unwaivable: BTreeSet<usize>,
+    /// The documents linted, normalized, to judge waivers naming a template.
+    linted: BTreeSet<PathBuf>,
 }
 
 /// Lints files and directories. Inputs that cannot be read become
 /// [`InputError`]s; every other input is still linted.
 pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
     let mut report = Report::default();
+    let mut waiver_use = WaiverUse::default();
     for path in paths {
         match load::load_path(path, &options.limits) {
             Ok(loaded) => {
                 for item in loaded {
-                    add_loaded(&mut report, item, options);
+                    add_loaded(&mut report, &mut waiver_use, item, options);
                 }
             }
             Err(e) => report.input_errors.push(input_error(&e)),
         }
     }
+    judge_file_waivers(&mut report, &waiver_use, options, true);
     finish(&mut report);
     report
 }
@@ -40,9 +58,24 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
 pub fn lint_bytes(path: &Path, bytes: &[u8], options: &Options) -> Result<Report, LoadError> {
     let doc = load::load_bytes(path, bytes, &options.limits)?;
     let mut report = Report::default();
-    add_document(&mut report, &doc, options);
+    let mut waiver_use = WaiverUse::default();
+    add_document(&mut report, &mut waiver_use, &doc, options);
+    // One template is not the whole run: a file waiver naming no template
+    // may be for another one.
+    judge_file_waivers(&mut report, &waiver_use, options, false);
     finish(&mut report);
     Ok(report)
+}
+
+/// Lints one loaded document, such as a Terraform module, which has no
+/// single file to read again.
+pub fn lint_document(doc: &Document, options: &Options) -> Report {
+    let mut report = Report::default();
+    let mut waiver_use = WaiverUse::default();
+    add_document(&mut report, &mut waiver_use, doc, options);
+    judge_file_waivers(&mut report, &waiver_use, options, false);
+    finish(&mut report);
+    report
 }
 
 /// The model of one loaded document.
@@ -60,7 +93,9 @@ pub fn model_of(doc: &Document) -> Model {
                 }));
             model
         }
-        Format::TerraformJson | Format::TerraformPlan => adapt::tf::adapt(doc),
+        Format::TerraformJson | Format::TerraformPlan | Format::TerraformHcl => {
+            adapt::tf::adapt(doc)
+        }
     };
     model
         .problems
@@ -104,24 +139,72 @@ fn attribute_problems(model: &mut Model, root: &crate::tree::Node) {
     }
 }
 
-/// Every evaluation of every rule on one document.
+/// Every evaluation of every rule on one document, waivers applied.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
-    let model = model_of(doc);
-    rules::run(&model, &options.config)
+    check(doc, options).0
 }
 
-fn add_loaded(report: &mut Report, item: Loaded, options: &Options) {
+fn check(doc: &Document, options: &Options) -> (Vec<Finding>, waivers::Applied) {
+    let model = model_of(doc);
+    let mut findings = rules::run(&model, &options.config);
+    let today = options.today.unwrap_or_else(Date::today);
+    let policy = &options.config.waivers;
+    let applied = waivers::apply(&model, &mut findings, policy, &options.waivers, today);
+    (findings, applied)
+}
+
+fn add_loaded(report: &mut Report, waiver_use: &mut WaiverUse, item: Loaded, options: &Options) {
     match item {
-        Loaded::Document(doc) => add_document(report, &doc, options),
+        Loaded::Document(doc) => add_document(report, waiver_use, &doc, options),
         Loaded::Skipped { .. } => {}
         Loaded::Failed(e) => report.input_errors.push(input_error(&e)),
     }
 }
 
-fn add_document(report: &mut Report, doc: &Document, options: &Options) {
-    report.findings.extend(check_document(doc, options));
-    let source = std::fs::read_to_string(&doc.path).unwrap_or_default();
-    report.sources.insert(doc.path.clone(), source);
+fn add_document(
+    report: &mut Report,
+    waiver_use: &mut WaiverUse,
+    doc: &Document,
+    options: &Options,
+) {
+    let (mut findings, applied) = check(doc, options);
+    if !doc.parts.is_empty() {
+        for finding in &mut findings {
+            let (file, line) = doc.locate(finding.line);
+            finding.file = file.to_path_buf();
+            finding.line = line;
+        }
+    }
+    report.findings.extend(findings);
+    report.waiver_diagnostics.extend(applied.diagnostics);
+    waiver_use.used.extend(applied.used);
+    waiver_use.unwaivable.extend(applied.unwaivable);
+    waiver_use.linted.insert(waivers::normalize(&doc.path));
+    if doc.parts.is_empty() {
+        let source = std::fs::read_to_string(&doc.path).unwrap_or_default();
+        report.sources.insert(doc.path.clone(), source);
+    }
+    for part in &doc.parts {
+        let source = std::fs::read_to_string(&part.path).unwrap_or_default();
+        report.sources.insert(part.path.clone(), source);
+    }
+}
+
+fn judge_file_waivers(
+    report: &mut Report,
+    waiver_use: &WaiverUse,
+    options: &Options,
+    judge_unscoped: bool,
+) {
+    report.waiver_diagnostics.extend(waivers::file_diagnostics(
+        &options.waivers,
+        &waiver_use.used,
+        &waiver_use.unwaivable,
+        &waiver_use.linted,
+        judge_unscoped,
+        &options.config.waivers,
+        options.today.unwrap_or_else(Date::today),
+    ));
 }
 
 fn finish(report: &mut Report) {
@@ -131,6 +214,8 @@ fn finish(report: &mut Report) {
     report
         .input_errors
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    report.waiver_diagnostics.sort();
+    report.waiver_diagnostics.dedup();
 }
 
 fn input_error(e: &LoadError) -> InputError {

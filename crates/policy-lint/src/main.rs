@@ -35,6 +35,8 @@ enum Command {
     Schema,
     /// Print the JSON Schema of `policy-lint.toml`.
     ConfigSchema,
+    /// Print the JSON Schema of waiver files (`policy-lint.waivers.toml`).
+    WaiversSchema,
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ConfigSchema => {
             print!("{}", policy_lint::config_file::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::WaiversSchema => {
+            print!("{}", policy_lint::waivers::file::json_schema());
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {

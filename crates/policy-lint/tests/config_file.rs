@@ -86,11 +86,14 @@ fn severity_overrides_and_disabled_rules_change_the_findings() {
 
 #[test]
 fn an_unknown_key_names_file_line_column_and_key() {
-    assert_eq!(
-        error("log-retention-days = 30\nrequired-tag = [\"team\"]\n"),
-        "policy-lint.toml:2:1: key `required-tag`: unknown field `required-tag`, expected one of `lambda-allowlist`, \
-         `lambda-discouraged`, `required-tags`, `log-retention-days`, \
-         `max-access-token-minutes`, `min-password-length`, `disabled-rules`, `severity`"
+    // The list of expected keys grows with the config; its start is enough.
+    let message = error("log-retention-days = 30\nrequired-tag = [\"team\"]\n");
+    assert!(
+        message.starts_with(
+            "policy-lint.toml:2:1: key `required-tag`: unknown field `required-tag`, expected \
+             one of `lambda-allowlist`, `lambda-discouraged`, `required-tags`, "
+        ),
+        "{message}"
     );
 }
 

@@ -346,6 +346,10 @@ fn fixture_corpus_round_trips() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut checked = 0;
     for path in walk(&root) {
+        // HCL decodes to JSON, which is not HCL: a `.tf` copy cannot hold it.
+        if path.extension().is_some_and(|e| e == "tf") {
+            continue;
+        }
         let Ok(first) = policy_lint::resolve::decode(&path, false, &Limits::default()) else {
             continue;
         };

@@ -10,6 +10,8 @@ use policy_lint::report::{
     self, CSV_COLUMNS, ComplianceReport, ControlStatus, InputFile, ReportError, ReportMeta,
 };
 
+use policy_lint::waivers::{WaiverRecord, WaiverSource};
+
 const HOSTILE: &str =
     "<script>alert(\"x\")</script> | `tick` ``run`` & 'q'\n# heading\r\n- item\\|=cmd";
 
@@ -33,6 +35,17 @@ fn finding(rule: &'static str, control: &'static str, status: Status, text: &str
             value: false,
         }],
         waiver: (status == Status::Suppressed).then(|| text.to_owned()),
+        waiver_record: (status == Status::Suppressed).then(|| WaiverRecord {
+            source: WaiverSource::File,
+            file: PathBuf::from(format!("dir/{text}.waivers.toml")),
+            line: 3,
+            column: 1,
+            reason: text.to_owned(),
+            approver: Some(text.to_owned()),
+            ticket: Some(text.to_owned()),
+            expires: Some("2099-01-01".to_owned()),
+            refused: None,
+        }),
     }
 }
 

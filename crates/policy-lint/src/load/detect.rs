@@ -63,13 +63,14 @@ pub(crate) fn classify(path: &Path, text: &str, limits: &Limits) -> Result<Outco
     match format {
         Format::TerraformPlan => plan::apply_after_unknown(&mut root),
         Format::CloudFormationJson | Format::CloudFormationYaml => check_sections(path, map)?,
-        Format::TerraformJson => {}
+        Format::TerraformJson | Format::TerraformHcl => {}
     }
     Ok(Outcome::Document(Document {
         path: path.to_owned(),
         format,
         root,
         diagnostics: sorted(diagnostics),
+        parts: Vec::new(),
     }))
 }
 

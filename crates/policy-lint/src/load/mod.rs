@@ -15,6 +15,7 @@
 mod detect;
 mod diagnostic;
 mod error;
+mod hcl;
 mod json;
 mod limits;
 pub mod plan;
@@ -44,6 +45,9 @@ pub enum Format {
     TerraformJson,
     /// The output of `terraform show -json` for a saved plan.
     TerraformPlan,
+    /// A module of Terraform HCL files (`*.tf` of one directory), merged
+    /// into the tree of the equivalent `*.tf.json`.
+    TerraformHcl,
 }
 
 impl Format {
@@ -62,6 +66,7 @@ impl Format {
             Self::CloudFormationYaml => "cfn-yaml",
             Self::TerraformJson => "terraform-json",
             Self::TerraformPlan => "terraform-plan-json",
+            Self::TerraformHcl => "terraform-hcl",
         }
     }
 }
@@ -82,6 +87,28 @@ pub struct Document {
     pub root: Node,
     /// Input problems that did not stop loading, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a document merged from several files (a Terraform HCL module,
+    /// whose `path` is its directory): each file and the line of `root`'s
+    /// locations it starts on. Empty for a one-file document.
+    pub parts: Vec<Part>,
+}
+
+/// One file of a merged document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    pub path: PathBuf,
+    /// The first line of the merged locations that belongs to this file.
+    pub first_line: u32,
+}
+
+impl Document {
+    /// The file and the line in it of a line of `root`'s locations.
+    pub fn locate(&self, line: u32) -> (&Path, u32) {
+        match self.parts.iter().rev().find(|p| p.first_line <= line) {
+            Some(part) => (&part.path, line - part.first_line + 1),
+            None => (&self.path, line),
+        }
+    }
 }
 
 /// What happened to one file of a [`load_path`] call.
@@ -115,6 +142,13 @@ pub fn load_path(path: &Path, limits: &Limits) -> Result<Vec<Loaded>, LoadError>
     if meta.is_dir() {
         return Ok(walk::walk(path, limits));
     }
+    if is_tf(path) {
+        return Ok(vec![load_module(
+            path.parent().unwrap_or(Path::new("")),
+            &[path.to_path_buf()],
+            limits,
+        )]);
+    }
     Ok(vec![match load_file(path, limits) {
         Ok(doc) => Loaded::Document(doc),
         Err(e) => Loaded::Failed(e),
@@ -138,11 +172,40 @@ pub fn load_bytes(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document
         });
     }
     let text = text::decode(path, bytes)?;
+    if is_tf(path) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let files = [(path.to_path_buf(), text.into_owned())];
+        return hcl::parse_module(dir, &files, limits);
+    }
     match detect::classify(path, &text, limits)? {
         detect::Outcome::Document(doc) => Ok(doc),
         detect::Outcome::NotTemplate(reason) => Err(LoadError::NotATemplate {
             path: path.to_owned(),
             reason,
         }),
+    }
+}
+
+/// True for a Terraform HCL file (`*.tf`).
+pub(crate) fn is_tf(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
+}
+
+/// Loads the `.tf` files `files` of directory `dir` as one module.
+pub(crate) fn load_module(dir: &Path, files: &[PathBuf], limits: &Limits) -> Loaded {
+    let mut texts = Vec::new();
+    for file in files {
+        let text = text::read_file(file, limits)
+            .and_then(|bytes| text::decode(file, &bytes).map(std::borrow::Cow::into_owned));
+        match text {
+            Ok(text) => texts.push((file.clone(), text)),
+            Err(e) => return Loaded::Failed(e),
+        }
+    }
+    match hcl::parse_module(dir, &texts, limits) {
+        Ok(doc) => Loaded::Document(doc),
+        Err(e) => Loaded::Failed(e),
     }
 }

@@ -7,12 +7,13 @@
 //! points back to an ancestor is reported as a failed entry, and the walk
 //! goes on.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
 use super::detect::{Outcome, classify, is_tf_json};
-use super::{Limits, LoadError, Loaded, text};
+use super::{Limits, LoadError, Loaded, is_tf, load_module, text};
 
 /// Extensions of files worth opening.
 const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
@@ -28,16 +29,25 @@ pub(crate) fn walk(root: &Path, limits: &Limits) -> Vec<Loaded> {
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     let mut out = Vec::new();
+    // The `.tf` files of one directory are one Terraform module.
+    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                if is_candidate(entry.path()) {
-                    out.push(load_walked(entry.path(), limits));
+                let path = entry.path();
+                if is_tf(path) {
+                    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                    modules.entry(dir).or_default().push(path.to_path_buf());
+                } else if is_candidate(path) {
+                    out.push(load_walked(path, limits));
                 }
             }
             Ok(_) => {}
             Err(e) => out.push(Loaded::Failed(walk_error(root, &e))),
         }
+    }
+    for (dir, files) in modules {
+        out.push(load_module(&dir, &files, limits));
     }
     out
 }

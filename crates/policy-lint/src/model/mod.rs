@@ -105,6 +105,12 @@ pub struct Waiver {
     pub rule: String,
     pub detail: Option<String>,
     pub reason: String,
+    /// Who accepted the risk, when the waiver says (stackwright's key).
+    pub approver: Option<String>,
+    /// The tracking ticket, when the waiver names one (stackwright's key).
+    pub ticket: Option<String>,
+    /// The last day the waiver applies (stackwright's key).
+    pub expires: Option<crate::waivers::Date>,
     pub loc: Loc,
 }
 

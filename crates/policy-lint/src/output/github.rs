@@ -5,13 +5,16 @@
 //! Failures take the rule's severity (info becomes `notice`); an unknown is
 //! a `warning` titled `RULE (unknown)`; a waived finding is a `notice`
 //! titled `RULE (waived)` whose message gives the reason, so a reviewer sees
-//! each exception where it applies. Input errors are `error` lines.
+//! each exception where it applies. Input errors are `error` lines; a
+//! waiver that matched nothing or covers an unwaivable rule is a `warning`
+//! (an `error` under `fail-on-unused`) on the line the waiver is written.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Report, display_path};
 use crate::finding::{Finding, Severity, Status};
+use crate::waivers::WaiverRecord;
 
 /// Renders one workflow command per reportable finding and input error,
 /// file paths relative to `root` (the workspace, for annotations to land).
@@ -30,22 +33,34 @@ pub fn render_github(report: &Report, root: &Path) -> String {
         );
     }
     for f in report.reportable() {
-        let (level, title, message) = annotation(f);
+        let (level, title, message) = annotation(f, root);
         let file = display_path(&f.file, root);
         command(&mut out, level, &file, f.line, f.column, &title, &message);
+    }
+    for d in &report.waiver_diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        let file = display_path(&d.file, root);
+        let title = format!("waiver ({})", d.kind.as_str());
+        command(&mut out, level, &file, d.line, d.column, &title, &d.message);
     }
     out
 }
 
-fn annotation(f: &Finding) -> (&'static str, String, String) {
+fn annotation(f: &Finding, root: &Path) -> (&'static str, String, String) {
     match f.status {
         Status::Unknown => (
             "warning",
             format!("{} (unknown)", f.rule),
-            f.message.clone(),
+            with_refusal(f, root),
         ),
         Status::Suppressed => {
-            let reason = f.waiver.as_deref().unwrap_or_default();
+            let reason = f.waiver_record.as_ref().map_or_else(
+                || f.waiver.clone().unwrap_or_default(),
+                |r| describe(r, root),
+            );
             let message = format!("{} (waived: {reason})", f.message);
             ("notice", format!("{} (waived)", f.rule), message)
         }
@@ -55,9 +70,21 @@ fn annotation(f: &Finding) -> (&'static str, String, String) {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            (level, f.rule.to_owned(), f.message.clone())
+            (level, f.rule.to_owned(), with_refusal(f, root))
         }
     }
+}
+
+/// The message of a failing finding, with the waiver that did not apply.
+fn with_refusal(f: &Finding, root: &Path) -> String {
+    match &f.waiver_record {
+        Some(record) => format!("{} (not waived: {})", f.message, describe(record, root)),
+        None => f.message.clone(),
+    }
+}
+
+fn describe(record: &WaiverRecord, root: &Path) -> String {
+    record.describe_at(&display_path(&record.file, root))
 }
 
 fn command(out: &mut String, level: &str, file: &str, line: u32, col: u32, title: &str, msg: &str) {

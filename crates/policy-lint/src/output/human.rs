@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::Report;
 use crate::finding::{Finding, Status};
 use crate::rules;
+use crate::waivers::WaiverDiagnostic;
 
 /// Renders failures, unknowns and suppressions, then a summary line.
 pub fn render_human(report: &Report) -> String {
@@ -23,13 +24,38 @@ pub fn render_human(report: &Report) -> String {
     for finding in report.reportable() {
         render_finding(&mut out, report, finding);
     }
+    for diagnostic in &report.waiver_diagnostics {
+        render_diagnostic(&mut out, diagnostic);
+    }
     let s = report.summary();
-    let _ = writeln!(
+    let _ = write!(
         out,
         "{} file(s): {} error(s), {} warning(s), {} unknown, {} suppressed, {} passed",
         s.files, s.errors, s.warnings, s.unknown, s.suppressed, s.passed
     );
+    // Only runs that have waiver diagnostics say so, keeping the line as it
+    // was for everyone else.
+    if !report.waiver_diagnostics.is_empty() {
+        let _ = write!(
+            out,
+            "; {} waiver problem(s)",
+            report.waiver_diagnostics.len()
+        );
+    }
+    out.push('\n');
     out
+}
+
+fn render_diagnostic(out: &mut String, d: &WaiverDiagnostic) {
+    let _ = writeln!(
+        out,
+        "{}[waiver-{}]: {}",
+        d.severity.as_str(),
+        d.kind.as_str(),
+        d.message
+    );
+    let _ = writeln!(out, " --> {}:{}:{}", d.file.display(), d.line, d.column);
+    let _ = writeln!(out, "  = written in the {}\n", d.source.as_str());
 }
 
 fn render_finding(out: &mut String, report: &Report, f: &Finding) {
@@ -65,9 +91,18 @@ fn render_finding(out: &mut String, report: &Report, f: &Finding) {
             .collect();
         let _ = writeln!(out, "{pad} = holds when: {}", conds.join(", "));
     }
-    if let Some(reason) = &f.waiver {
+    if let Some(record) = &f.waiver_record {
+        let label = if record.refused.is_some() {
+            "not waived"
+        } else {
+            "waived"
+        };
+        let _ = writeln!(out, "{pad} = {label}: {}", record.describe());
+    } else if let Some(reason) = &f.waiver {
         let _ = writeln!(out, "{pad} = waived: {reason}");
-    } else if let Some(rule) = rules::find(f.rule) {
+    }
+    let help = rules::find(f.rule).filter(|_| f.status != Status::Suppressed);
+    if let Some(rule) = help {
         let _ = writeln!(out, "{pad} = help: {}", rule.meta.remediation);
     }
     out.push('\n');

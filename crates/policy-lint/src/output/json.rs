@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{InputError, Report, Summary};
 use crate::finding::Finding;
+use crate::waivers::WaiverDiagnostic;
 
 /// Bumped when a field changes meaning or disappears.
 pub const FORMAT_VERSION: u32 = 1;
@@ -20,6 +21,10 @@ pub struct JsonReport<'a> {
     pub findings: Vec<&'a Finding>,
     /// Inputs that could not be linted.
     pub input_errors: &'a [InputError],
+    /// Waivers that matched no finding, or that cover a rule the config
+    /// makes unwaivable; absent when there are none.
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub waiver_diagnostics: &'a [WaiverDiagnostic],
     pub summary: Summary,
 }
 
@@ -39,6 +44,7 @@ pub fn render_json(report: &Report) -> String {
         },
         findings: report.reportable().collect(),
         input_errors: &report.input_errors,
+        waiver_diagnostics: &report.waiver_diagnostics,
         summary: report.summary(),
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {

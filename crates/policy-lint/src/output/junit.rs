@@ -14,6 +14,7 @@ use std::path::Path;
 
 use super::{InputError, Report, display_path};
 use crate::finding::{Finding, Status};
+use crate::waivers::WaiverDiagnostic;
 
 /// Renders the report as a JUnit XML document, file paths relative to
 /// `root`.
@@ -77,13 +78,42 @@ fn suites(report: &Report, root: &Path) -> Vec<Suite> {
     }
     let mut suites: Vec<Suite> = by_file
         .into_iter()
-        .map(|(file, findings)| file_suite(&display_path(file, root), &findings))
+        .map(|(file, findings)| file_suite(&display_path(file, root), &findings, root))
         .collect();
     suites.extend(report.input_errors.iter().map(|e| error_suite(e, root)));
+    if !report.waiver_diagnostics.is_empty() {
+        suites.push(waiver_suite(&report.waiver_diagnostics, root));
+    }
     suites
 }
 
-fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
+/// One suite for the waivers' own problems, a failing case per diagnostic
+/// typed by its severity, so a dashboard lists every unused waiver.
+fn waiver_suite(diagnostics: &[WaiverDiagnostic], root: &Path) -> Suite {
+    let counts = Counts {
+        tests: diagnostics.len(),
+        failures: diagnostics.len(),
+        ..Counts::default()
+    };
+    let mut body = format!("  <testsuite name=\"waivers\" {}>\n", counts.attributes());
+    for d in diagnostics {
+        let file = escape(&display_path(&d.file, root));
+        let name = format!("waiver-{} {} {}", d.kind.as_str(), d.rule, d.resource);
+        let _ = writeln!(
+            body,
+            "    <testcase name=\"{}\" classname=\"{file}\" file=\"{file}\" line=\"{}\">\n      \
+             <failure type=\"{}\" message=\"{}\"/>\n    </testcase>",
+            escape(&name),
+            d.line,
+            d.severity.as_str(),
+            escape(&d.message),
+        );
+    }
+    body.push_str("  </testsuite>\n");
+    Suite { counts, body }
+}
+
+fn file_suite(file: &str, findings: &[&Finding], root: &Path) -> Suite {
     let mut cases: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         cases.entry((f.rule, &f.resource)).or_default().push(f);
@@ -92,7 +122,13 @@ fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
     let mut cases_xml = String::new();
     for ((rule, resource), group) in cases {
         counts.tests += 1;
-        cases_xml.push_str(&testcase(file, rule, resource, &group, &mut counts));
+        let case = Case {
+            file,
+            rule,
+            resource,
+            root,
+        };
+        cases_xml.push_str(&testcase(&case, &group, &mut counts));
     }
     let mut body = format!(
         "  <testsuite name=\"{}\" {}>\n",
@@ -104,13 +140,21 @@ fn file_suite(file: &str, findings: &[&Finding]) -> Suite {
     Suite { counts, body }
 }
 
-fn testcase(
-    file: &str,
-    rule: &str,
-    resource: &str,
-    group: &[&Finding],
-    counts: &mut Counts,
-) -> String {
+/// What names one test case: the file, rule and resource.
+struct Case<'a> {
+    file: &'a str,
+    rule: &'a str,
+    resource: &'a str,
+    root: &'a Path,
+}
+
+fn testcase(case: &Case<'_>, group: &[&Finding], counts: &mut Counts) -> String {
+    let Case {
+        file,
+        rule,
+        resource,
+        root,
+    } = *case;
     let name = if resource.is_empty() {
         format!("{rule} (template)")
     } else {
@@ -144,7 +188,7 @@ fn testcase(
             out,
             ">\n      <failure type=\"{kind}\" message=\"{}\">{}</failure>\n    </testcase>",
             escape(&first.message),
-            escape_text(&details(file, &failing)),
+            escape_text(&details(file, &failing, root)),
         );
     } else if let Some(first) = waived.first() {
         counts.skipped += 1;
@@ -153,7 +197,7 @@ fn testcase(
             out,
             ">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>",
             escape(&format!("waived: {reason}")),
-            escape_text(&details(file, &waived)),
+            escape_text(&details(file, &waived, root)),
         );
     } else {
         out.push_str("/>\n");
@@ -162,7 +206,7 @@ fn testcase(
 }
 
 /// One line per finding: where, what, and the waiver when there is one.
-fn details(file: &str, findings: &[&Finding]) -> String {
+fn details(file: &str, findings: &[&Finding], root: &Path) -> String {
     let mut text = String::new();
     for f in findings {
         let _ = write!(
@@ -174,8 +218,20 @@ fn details(file: &str, findings: &[&Finding]) -> String {
             f.rule,
             f.message
         );
-        if let Some(reason) = &f.waiver {
-            let _ = write!(text, " (waived: {reason})");
+        match (&f.waiver_record, &f.waiver) {
+            (Some(record), _) => {
+                let label = if record.refused.is_some() {
+                    "not waived"
+                } else {
+                    "waived"
+                };
+                let described = record.describe_at(&display_path(&record.file, root));
+                let _ = write!(text, " ({label}: {described})");
+            }
+            (None, Some(reason)) => {
+                let _ = write!(text, " (waived: {reason})");
+            }
+            (None, None) => {}
         }
         text.push('\n');
     }

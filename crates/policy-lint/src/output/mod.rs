@@ -20,6 +20,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::finding::{Finding, Severity, Status};
+use crate::waivers::WaiverDiagnostic;
 
 /// An input that could not be linted at all (unreadable, not a template,
 /// malformed). The other inputs are still linted.
@@ -39,6 +40,8 @@ pub struct Report {
     pub input_errors: Vec<InputError>,
     /// The files that were linted, with their source text (for snippets).
     pub sources: BTreeMap<PathBuf, String>,
+    /// Waivers that matched nothing, or that cover an unwaivable rule.
+    pub waiver_diagnostics: Vec<WaiverDiagnostic>,
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -85,6 +88,10 @@ impl Report {
         self.findings
             .iter()
             .any(|f| matches!(f.status, Status::Fail | Status::Unknown) && f.severity >= threshold)
+            || self
+                .waiver_diagnostics
+                .iter()
+                .any(|d| d.severity >= threshold)
     }
 }
 

@@ -17,7 +17,11 @@
 //!   condition values, never the line, so a finding keeps its identity when
 //!   lines move.
 //!
-//! Input errors become `toolExecutionNotifications` of the invocation.
+//! Input errors become `toolExecutionNotifications` of the invocation;
+//! waivers that matched nothing or cover an unwaivable rule become its
+//! `toolConfigurationNotifications`. A finding whose waiver expired or was
+//! refused is an unsuppressed result with the waiver in
+//! `properties.waiver`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,6 +33,7 @@ use sha2::{Digest as _, Sha256};
 use super::{InputError, Report, display_path};
 use crate::finding::{Finding, Severity, Status};
 use crate::rules::{REGISTRY, RuleMeta};
+use crate::waivers::{WaiverDiagnostic, WaiverRecord, WaiverSource};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -60,12 +65,21 @@ fn run(report: &Report, root: &Path) -> Value {
         .iter()
         .map(|e| notification(e, root))
         .collect();
+    let mut invocation = json!({
+        "executionSuccessful": notifications.is_empty(),
+        "toolExecutionNotifications": notifications,
+    });
+    if !report.waiver_diagnostics.is_empty() {
+        let waivers: Vec<Value> = report
+            .waiver_diagnostics
+            .iter()
+            .map(|d| waiver_notification(d, root))
+            .collect();
+        invocation["toolConfigurationNotifications"] = json!(waivers);
+    }
     json!({
         "tool": {"driver": driver()},
-        "invocations": [{
-            "executionSuccessful": notifications.is_empty(),
-            "toolExecutionNotifications": notifications,
-        }],
+        "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": results,
     })
@@ -131,13 +145,13 @@ fn result(f: &Finding, root: &Path) -> Value {
         "message": {"text": f.message},
         "locations": [location(&f.file, f.line, f.column, root, Some(f))],
         "partialFingerprints": {"policyLint/v1": fingerprint(f, root)},
-        "properties": properties(f),
+        "properties": properties(f, root),
     });
     if let Some(index) = rule_index(f.rule) {
         value["ruleIndex"] = json!(index);
     }
     if f.status == Status::Suppressed {
-        value["suppressions"] = json!([suppression(f)]);
+        value["suppressions"] = json!([suppression(f, root)]);
     }
     value
 }
@@ -148,14 +162,34 @@ fn rule_index(id: &str) -> Option<usize> {
     ids.iter().position(|i| *i == id)
 }
 
-fn suppression(f: &Finding) -> Value {
+/// A waiver in the template is `inSource`; a waiver file and a baseline,
+/// kept apart from the code, are `external`.
+fn suppression(f: &Finding, root: &Path) -> Value {
     let reason = f.waiver.as_deref().unwrap_or_default();
-    let kind = if reason.starts_with(crate::baseline::REASON_PREFIX) {
-        "external"
-    } else {
-        "inSource"
+    let Some(record) = &f.waiver_record else {
+        let kind = if reason.starts_with(crate::baseline::REASON_PREFIX) {
+            "external"
+        } else {
+            "inSource"
+        };
+        return json!({"kind": kind, "justification": reason});
     };
-    json!({"kind": kind, "justification": reason})
+    let kind = match record.source {
+        WaiverSource::Metadata => "inSource",
+        WaiverSource::File => "external",
+    };
+    json!({
+        "kind": kind,
+        "justification": reason,
+        "properties": waiver_properties(record, root),
+    })
+}
+
+/// The waiver as a property bag, its file named as every SARIF location is.
+fn waiver_properties(record: &WaiverRecord, root: &Path) -> Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    value["file"] = json!(display_path(&record.file, root));
+    value
 }
 
 #[derive(Serialize)]
@@ -173,9 +207,11 @@ struct Properties<'a> {
     detail: Option<&'a str>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     conditions: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<Value>,
 }
 
-fn properties(f: &Finding) -> Value {
+fn properties(f: &Finding, root: &Path) -> Value {
     let props = Properties {
         status: f.status.as_str(),
         control: f.control,
@@ -189,6 +225,11 @@ fn properties(f: &Finding) -> Value {
             .iter()
             .map(|a| (a.condition.clone(), Value::Bool(a.value)))
             .collect(),
+        waiver: f
+            .waiver_record
+            .as_ref()
+            .filter(|record| record.refused.is_some())
+            .map(|record| waiver_properties(record, root)),
     };
     serde_json::to_value(props).unwrap_or_default()
 }
@@ -252,6 +293,18 @@ fn fingerprint(f: &Finding, root: &Path) -> String {
     }
     let digest = hasher.finalize();
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A waiver's own problem is a problem of the tool's configuration (the
+/// waivers it was given), located where the waiver is written.
+fn waiver_notification(d: &WaiverDiagnostic, root: &Path) -> Value {
+    json!({
+        "level": level(d.severity),
+        "message": {"text": d.message},
+        "locations": [location(&d.file, d.line, d.column, root, None)],
+        "descriptor": {"id": format!("waiver-{}", d.kind.as_str())},
+        "properties": {"rule": d.rule, "resource": d.resource, "source": d.source},
+    })
 }
 
 fn notification(e: &InputError, root: &Path) -> Value {

@@ -10,7 +10,7 @@ use super::meta::{self, ReportMeta};
 use super::model::{
     CheckKind, ComplianceReport, ControlCell, ControlCounts, ControlSection, ControlStatus,
     Evidence, Header, InputFile, REPORT_FORMAT_VERSION, ResourceEvidence, ResourceRow, RuleRef,
-    SeverityCounts, Summary, Tool,
+    SeverityCounts, Summary, Tool, WaiverEntry,
 };
 use crate::controls::{CATALOGUE, Control};
 use crate::finding::{Finding, Severity, Status};
@@ -27,7 +27,40 @@ pub fn build(report: &Report, inputs: &[InputFile], meta: &ReportMeta) -> Compli
         resources: resource_rows(&controls),
         controls,
         input_errors: report.input_errors.clone(),
+        waivers: waiver_entries(&report.findings),
+        waiver_diagnostics: report.waiver_diagnostics.clone(),
     }
+}
+
+fn waiver_entries(findings: &[Finding]) -> Vec<WaiverEntry> {
+    let mut entries: Vec<WaiverEntry> = findings
+        .iter()
+        .filter_map(|f| {
+            let record = f.waiver_record.clone()?;
+            Some(WaiverEntry {
+                rule: f.rule.to_owned(),
+                control: f.control.to_owned(),
+                resource: f.resource.clone(),
+                resource_type: f.resource_type.clone(),
+                detail: f.detail.clone(),
+                status: f.status,
+                message: f.message.clone(),
+                file: f.file.clone(),
+                line: f.line,
+                waiver: record,
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        (&a.file, &a.resource, &a.rule, &a.detail, a.line).cmp(&(
+            &b.file,
+            &b.resource,
+            &b.rule,
+            &b.detail,
+            b.line,
+        ))
+    });
+    entries
 }
 
 fn header(inputs: &[InputFile], meta: &ReportMeta) -> Header {
@@ -166,6 +199,7 @@ fn evidence_item(f: &Finding) -> Evidence {
         column: f.column,
         conditions: f.conditions.clone(),
         waiver: f.waiver.clone(),
+        waiver_record: f.waiver_record.clone(),
     }
 }
 

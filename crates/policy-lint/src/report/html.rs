@@ -36,6 +36,7 @@ fn write_document(out: &mut String, r: &ComplianceReport) -> fmt::Result {
     write_glance(out, r)?;
     write_controls(out, r)?;
     write_resources(out, r)?;
+    write_waivers(out, r)?;
     write_input_errors(out, r)?;
     writeln!(out, "</main>\n</body>\n</html>")
 }
@@ -311,6 +312,71 @@ fn write_resource_row(out: &mut String, row: &ResourceRow) -> fmt::Result {
         html(&row.resource_type),
         badge(row.status),
         cells.join(" ")
+    )
+}
+
+/// The register of exceptions, for the reviewer who signs them off.
+fn write_waivers(out: &mut String, r: &ComplianceReport) -> fmt::Result {
+    if r.waivers.is_empty() && r.waiver_diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "<h2 id=\"waivers\">Waivers</h2>")?;
+    if !r.waivers.is_empty() {
+        writeln!(
+            out,
+            "<table>\n<tr><th scope=\"col\">Rule</th><th scope=\"col\">Resource</th>\
+             <th scope=\"col\">Status</th><th scope=\"col\">Reason</th>\
+             <th scope=\"col\">Approver</th><th scope=\"col\">Ticket</th>\
+             <th scope=\"col\">Expires</th><th scope=\"col\">Source</th></tr>"
+        )?;
+        for w in &r.waivers {
+            write_waiver_row(out, w)?;
+        }
+        writeln!(out, "</table>")?;
+    }
+    if !r.waiver_diagnostics.is_empty() {
+        writeln!(out, "<ul>")?;
+        for d in &r.waiver_diagnostics {
+            let at = format!("{}:{}:{}", d.file.display(), d.line, d.column);
+            writeln!(
+                out,
+                "<li>{}: <code>{}</code>: {}</li>",
+                d.severity.as_str(),
+                html(&at),
+                html_message(&d.message)
+            )?;
+        }
+        writeln!(out, "</ul>")?;
+    }
+    Ok(())
+}
+
+fn write_waiver_row(out: &mut String, w: &super::model::WaiverEntry) -> fmt::Result {
+    let record = &w.waiver;
+    let status = match record.refused {
+        Some(crate::waivers::Refusal::Expired) => "expired",
+        Some(crate::waivers::Refusal::Unwaivable) => "refused (unwaivable)",
+        None => "waived",
+    };
+    let detail = w
+        .detail
+        .as_deref()
+        .map(|d| format!("<br><code>{}</code>", html(d)))
+        .unwrap_or_default();
+    let opt = |v: &Option<String>| html(v.as_deref().unwrap_or_default());
+    let source = format!("{}:{}", record.file.display(), record.line);
+    writeln!(
+        out,
+        "<tr><td>{}</td><td><code>{}</code>{detail}</td><td>{status}</td><td>{}</td>\
+         <td>{}</td><td>{}</td><td>{}</td><td>{} <code>{}</code></td></tr>",
+        html(&w.rule),
+        html(&w.resource),
+        html_message(&record.reason),
+        opt(&record.approver),
+        opt(&record.ticket),
+        opt(&record.expires),
+        record.source.as_str(),
+        html(&source),
     )
 }
 

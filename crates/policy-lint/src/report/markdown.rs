@@ -22,7 +22,61 @@ fn write_report(out: &mut String, r: &ComplianceReport) -> fmt::Result {
     write_glance(out, r)?;
     write_controls(out, r)?;
     write_resources(out, r)?;
+    write_waivers(out, r)?;
     write_input_errors(out, r)
+}
+
+/// The register of exceptions, for the reviewer who signs them off.
+fn write_waivers(out: &mut String, r: &ComplianceReport) -> fmt::Result {
+    if r.waivers.is_empty() && r.waiver_diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n## Waivers\n")?;
+    if !r.waivers.is_empty() {
+        writeln!(
+            out,
+            "| Rule | Resource | Detail | Status | Reason | Approver | Ticket | Expires | Source |\n\
+             |---|---|---|---|---|---|---|---|---|"
+        )?;
+    }
+    for w in &r.waivers {
+        let record = &w.waiver;
+        let source = format!("{}:{}", record.file.display(), record.line);
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} {} |",
+            md_text(&w.rule),
+            md_code(&w.resource),
+            w.detail.as_deref().map(md_code).unwrap_or_default(),
+            waiver_status(w),
+            md_message(&record.reason),
+            md_text(record.approver.as_deref().unwrap_or_default()),
+            md_text(record.ticket.as_deref().unwrap_or_default()),
+            md_text(record.expires.as_deref().unwrap_or_default()),
+            record.source.as_str(),
+            md_code(&source)
+        )?;
+    }
+    for d in &r.waiver_diagnostics {
+        let at = format!("{}:{}:{}", d.file.display(), d.line, d.column);
+        writeln!(
+            out,
+            "\n- {}: {}: {}",
+            d.severity.as_str(),
+            md_code(&at),
+            md_message(&d.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// The word for a waiver's effect on its finding.
+fn waiver_status(w: &super::model::WaiverEntry) -> &'static str {
+    match w.waiver.refused {
+        Some(crate::waivers::Refusal::Expired) => "expired",
+        Some(crate::waivers::Refusal::Unwaivable) => "refused (unwaivable)",
+        None => "waived",
+    }
 }
 
 fn write_header(out: &mut String, r: &ComplianceReport) -> fmt::Result {

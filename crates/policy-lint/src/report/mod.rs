@@ -139,8 +139,12 @@ fn evidence_note(e: &Evidence) -> String {
             .collect();
         note.push_str(&format!(" (when {})", when.join(", ")));
     }
-    if let Some(reason) = &e.waiver {
-        note.push_str(&format!("; waived: {reason}"));
+    match (&e.waiver_record, &e.waiver) {
+        (Some(record), _) if record.refused.is_some() => {
+            note.push_str(&format!("; not waived: {}", record.describe()));
+        }
+        (_, Some(reason)) => note.push_str(&format!("; waived: {reason}")),
+        _ => {}
     }
     note
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::finding::{Assumption, Severity, Status};
 use crate::output::InputError;
+use crate::waivers::{WaiverDiagnostic, WaiverRecord};
 
 /// Bumped when a field of the JSON report changes meaning or disappears.
 pub const REPORT_FORMAT_VERSION: u32 = 1;
@@ -30,6 +31,35 @@ pub struct ComplianceReport {
     pub resources: Vec<ResourceRow>,
     /// Inputs that could not be read at all; nothing in them was checked.
     pub input_errors: Vec<InputError>,
+    /// The register of exceptions: every failure or unknown a waiver
+    /// covers, whether it suppressed it or not (expired, unwaivable rule),
+    /// in file and resource order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverEntry>,
+    /// Waivers that matched nothing, or that cover an unwaivable rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiver_diagnostics: Vec<WaiverDiagnostic>,
+}
+
+/// One waived (or no longer waived) finding, with who decided and why.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct WaiverEntry {
+    pub rule: String,
+    pub control: String,
+    pub resource: String,
+    pub resource_type: String,
+    /// The part of the finding the waiver names (`Action::s3:*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// `suppressed` when the waiver applies; `fail` or `unknown` when it
+    /// does not (see `waiver.refused`).
+    pub status: Status,
+    pub message: String,
+    /// Where the finding is.
+    pub file: PathBuf,
+    pub line: u32,
+    /// The waiver: source, location, reason, approver, ticket, expiry.
+    pub waiver: WaiverRecord,
 }
 
 /// What was checked, with what, and when.
@@ -236,6 +266,10 @@ pub struct Evidence {
     /// The waiver's reason, for a waived failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<String>,
+    /// The waiver that covers the evaluation, with its reviewer's details
+    /// and, when it did not apply, why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_record: Option<WaiverRecord>,
 }
 
 /// One row of the traceability matrix.

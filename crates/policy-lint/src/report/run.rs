@@ -64,6 +64,9 @@ fn report_one(
     out_dir: &Path,
     generated_at: u64,
 ) -> Result<Outcome, ReportError> {
+    if !doc.parts.is_empty() {
+        return report_module(doc, stem, options, out_dir, generated_at);
+    }
     let bytes = match std::fs::read(&doc.path) {
         Ok(bytes) => bytes,
         Err(source) => {
@@ -81,6 +84,34 @@ fn report_one(
         generated_at,
     };
     let inputs = [InputFile::from_bytes(&doc.path, &bytes)];
+    let written = write_reports(&report, &inputs, &meta, out_dir, stem)?;
+    Ok(Outcome::Written(report, written))
+}
+
+/// A Terraform module's report: the digest of each of its files.
+fn report_module(
+    doc: &Document,
+    stem: &str,
+    options: &Options,
+    out_dir: &Path,
+    generated_at: u64,
+) -> Result<Outcome, ReportError> {
+    let mut inputs = Vec::new();
+    for part in &doc.parts {
+        match std::fs::read(&part.path) {
+            Ok(bytes) => inputs.push(InputFile::from_bytes(&part.path, &bytes)),
+            Err(source) => {
+                let path = part.path.clone();
+                return Ok(Outcome::Unreadable(LoadError::Read { path, source }));
+            }
+        }
+    }
+    let report = lint::lint_document(doc, options);
+    let meta = ReportMeta {
+        stacks: vec![stem.to_owned()],
+        git_commit: git_commit(&doc.path),
+        generated_at,
+    };
     let written = write_reports(&report, &inputs, &meta, out_dir, stem)?;
     Ok(Outcome::Written(report, written))
 }

@@ -61,6 +61,7 @@ impl<'a> Emitter<'a> {
             detail: None,
             conditions: Vec::new(),
             waiver: None,
+            waiver_record: None,
         };
         FindingBuilder {
             emitter: self,

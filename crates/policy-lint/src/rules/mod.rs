@@ -21,7 +21,6 @@ mod lambda;
 mod logs;
 mod s3;
 mod sns;
-mod waive;
 
 pub use emit::{Emitter, FindingBuilder};
 
@@ -68,7 +67,8 @@ pub struct Rule {
 }
 
 /// Runs every enabled rule over the model and returns the findings,
-/// passes included, in a stable order.
+/// passes included, in a stable order. Waivers are applied afterwards, by
+/// [`crate::waivers`], since they need the run's waiver files and date.
 pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
     let cx = Context { model, config };
     let mut findings = Vec::new();
@@ -79,7 +79,6 @@ pub fn run(model: &Model, config: &Config) -> Vec<Finding> {
         let mut emitter = Emitter::new(&rule.meta, model, config, &mut findings);
         (rule.check)(&cx, &mut emitter);
     }
-    waive::apply(model, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     let mut findings = collapse::collapse(model, findings);

@@ -8,6 +8,9 @@
 //!     waivers:
 //!       - rule: CF002
 //!         reason: the dev stage has no custom domain yet
+//!         approver: security@example.com   # optional
+//!         ticket: SEC-42                    # optional
+//!         expires: 2026-06-30               # optional, YYYY-MM-DD
 //!   cdk_nag:
 //!     rules_to_suppress:
 //!       - id: AwsSolutions-IAM5
@@ -21,6 +24,7 @@
 
 use crate::model::{Problem, Waiver};
 use crate::tree::Node;
+use crate::waivers::Date;
 
 /// The waivers in a resource's metadata; malformed entries become problems.
 pub(super) fn read(id: &str, resource: &Node, problems: &mut Vec<Problem>) -> Vec<Waiver> {
@@ -64,17 +68,65 @@ pub(super) fn read(id: &str, resource: &Node, problems: &mut Vec<Problem>) -> Ve
                 ));
                 continue;
             }
+            let Some(review) = review(id, rule, entry, problems) else {
+                continue;
+            };
             for detail in details(entry, detail_key) {
                 waivers.push(Waiver {
                     rule: rule.to_owned(),
                     detail,
                     reason: reason.trim().to_owned(),
+                    approver: review.approver.clone(),
+                    ticket: review.ticket.clone(),
+                    expires: review.expires,
                     loc: entry.loc,
                 });
             }
         }
     }
     waivers
+}
+
+/// The reviewer's details a waiver may carry (only stackwright's key names
+/// them; peer tools' entries have none).
+struct Review {
+    approver: Option<String>,
+    ticket: Option<String>,
+    expires: Option<Date>,
+}
+
+/// Reads `approver`, `ticket` and `expires`; `None` (with a problem) when
+/// the expiry is not a date, so a typo cannot make a waiver permanent.
+fn review(id: &str, rule: &str, entry: &Node, problems: &mut Vec<Problem>) -> Option<Review> {
+    let text = |key: &str| {
+        entry
+            .get(key)
+            .and_then(Node::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let expires = match entry.get("expires") {
+        None => None,
+        Some(node) => match node.as_str().map(str::parse::<Date>) {
+            Some(Ok(date)) => Some(date),
+            _ => {
+                let shown = node
+                    .as_str()
+                    .map_or_else(|| node.to_json().to_string(), str::to_owned);
+                let message = format!(
+                    "the waiver of `{rule}` has `expires: {shown}`, not a date (YYYY-MM-DD)"
+                );
+                problems.push(problem(id, node, message));
+                return None;
+            }
+        },
+    };
+    Some(Review {
+        approver: text("approver"),
+        ticket: text("ticket"),
+        expires,
+    })
 }
 
 /// The granular parts a waiver covers; `[None]` covers the whole rule.
