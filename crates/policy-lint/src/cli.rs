@@ -13,6 +13,7 @@ use clap::{Args, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::finding::Severity;
+use crate::limits_config::LimitArgs;
 use crate::lint::{self, Options};
 use crate::load;
 use crate::output::{self, Report};
@@ -152,6 +153,8 @@ pub struct LintArgs {
     /// run then reports and exits as if given `--baseline FILE`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `decode`.
@@ -163,6 +166,8 @@ pub struct DecodeArgs {
     /// far as the template allows.
     #[arg(long)]
     pub resolve: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `report`.
@@ -186,6 +191,8 @@ pub struct ReportArgs {
     /// directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// The run's options: the config file named by `--config`, else
@@ -194,10 +201,9 @@ pub fn options(config: Option<&Path>) -> anyhow::Result<Options> {
     // An empty directory keeps the discovered path relative, as the user
     // would write it in an error message.
     let (config, _) = crate::config_file::discover(config, Path::new(""))?;
-    Ok(Options {
-        config,
-        ..Options::default()
-    })
+    let mut limits = load::Limits::default();
+    config.limits.apply_to(&mut limits);
+    Ok(Options { config, limits })
 }
 
 /// Runs `report`: writes the compliance reports and returns the exit code
@@ -207,7 +213,8 @@ pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         print_stdout(&crate::report::json_schema())?;
         return Ok(ExitCode::from(EXIT_CLEAN));
     }
-    let options = options(args.config.as_deref())?;
+    let mut options = options(args.config.as_deref())?;
+    args.limits.apply_to(&mut options.limits);
     let run = crate::report::report_paths(&args.paths, &options, &args.out)
         .context("cannot write the compliance report")?;
     for e in &run.combined.input_errors {
@@ -230,7 +237,8 @@ pub fn run_lint(args: &LintArgs) -> anyhow::Result<ExitCode> {
 /// Runs `lint` and returns the exit code as a number.
 pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let outputs = destinations(args)?;
-    let options = options(args.config.as_deref())?;
+    let mut options = options(args.config.as_deref())?;
+    args.limits.apply_to(&mut options.limits);
     let root = std::env::current_dir().context("cannot read the current directory")?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut report = lint::lint_paths(&args.paths, &options);
@@ -340,7 +348,9 @@ pub fn run_decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `decode` and returns the exit code as a number.
 pub fn decode_exit_code(args: &DecodeArgs) -> anyhow::Result<u8> {
-    let json = match crate::resolve::decode(&args.file, args.resolve, &load::Limits::default()) {
+    let mut limits = load::Limits::default();
+    args.limits.apply_to(&mut limits);
+    let json = match crate::resolve::decode(&args.file, args.resolve, &limits) {
         Ok(json) => json,
         Err(e) => {
             eprintln!("error: {e}");

@@ -39,6 +39,9 @@ pub struct Config {
     /// Severity per rule ID, replacing the rule's own for every finding it
     /// makes (`S3006 = "error"`). Default: none.
     pub severity: BTreeMap<RuleId, Severity>,
+    /// Bounds on reading one file (`[limits]`); each `--max-*` flag
+    /// overrides its key. Default: the limits of `docs/limits.md`.
+    pub limits: crate::limits_config::LimitSettings,
 }
 
 /// The ID of a rule in the registry; anything else is refused when the
@@ -120,6 +123,7 @@ impl Default for Config {
             min_password_length: 8,
             disabled_rules: BTreeSet::new(),
             severity: BTreeMap::new(),
+            limits: crate::limits_config::LimitSettings::default(),
         }
     }
 }

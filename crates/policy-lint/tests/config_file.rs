@@ -90,7 +90,8 @@ fn an_unknown_key_names_file_line_column_and_key() {
         error("log-retention-days = 30\nrequired-tag = [\"team\"]\n"),
         "policy-lint.toml:2:1: key `required-tag`: unknown field `required-tag`, expected one of `lambda-allowlist`, \
          `lambda-discouraged`, `required-tags`, `log-retention-days`, \
-         `max-access-token-minutes`, `min-password-length`, `disabled-rules`, `severity`"
+         `max-access-token-minutes`, `min-password-length`, `disabled-rules`, `severity`, \
+         `limits`"
     );
 }
 
