@@ -23,4 +23,4 @@ mod set;
 pub use dir::{OutputFile, replace_dir};
 pub use error::DurableError;
 pub use file::{sync_dir, write_file};
-pub use set::write_set;
+pub use set::{recover_set, write_set};

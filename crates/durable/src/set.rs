@@ -40,7 +40,7 @@ pub fn write_set(
         path: dir.to_owned(),
         source,
     })?;
-    recover(dir, label);
+    recover_set(dir, label);
     let owner = Owner::next();
     let staging = dir.join(format!(".{label}.staging-{owner}"));
     if let Err(err) = stage(&staging, files) {
@@ -93,10 +93,12 @@ fn publish<'a>(
     Ok(written)
 }
 
-/// Finishes the sets of writers that died after their commit point and
-/// deletes what died before it. Best effort: a leftover that cannot be
-/// handled is removed rather than block every later run.
-fn recover(dir: &Path, label: &str) {
+/// Finishes the sets labelled `label` in `dir` whose writers died after
+/// their commit point, and deletes what writers died with before it.
+/// [`write_set`] does this first; a reader that wants a consistent set
+/// without writing one may call it too. Best effort: a leftover that cannot
+/// be handled is removed rather than block every later run.
+pub fn recover_set(dir: &Path, label: &str) {
     for (staging, _) in owner::leftovers(dir, &format!(".{label}.staging-"), "") {
         let _ignored = fs::remove_dir_all(staging);
     }

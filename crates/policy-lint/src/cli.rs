@@ -373,28 +373,8 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
-/// synced and renamed into place, so readers never see a partial file.
+/// synced and renamed into place (and the directory synced), so readers
+/// never see a partial file; see [`durable::write_file`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    durable::write_file(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
