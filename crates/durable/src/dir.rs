@@ -192,22 +192,7 @@ pub(crate) fn exchange(_a: &Path, _b: &Path) -> Result<bool, DurableError> {
 mod tests {
     use super::*;
     use crate::owner::dead_pid;
-
-    fn file(name: &str, contents: &str) -> OutputFile {
-        OutputFile {
-            name: name.to_owned(),
-            contents: contents.as_bytes().to_vec(),
-        }
-    }
-
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::test_support::*;
 
     #[test]
     fn creates_a_missing_directory_and_its_parents() {

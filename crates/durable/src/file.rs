@@ -88,15 +88,7 @@ pub fn sync_dir(dir: &Path) -> Result<(), DurableError> {
 mod tests {
     use super::*;
     use crate::owner::dead_pid;
-
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::test_support::*;
 
     #[test]
     fn replaces_the_file_and_leaves_nothing_beside_it() {

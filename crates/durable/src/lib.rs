@@ -19,6 +19,8 @@ mod error;
 mod file;
 pub mod owner;
 mod set;
+#[cfg(test)]
+mod test_support;
 
 pub use dir::{OutputFile, replace_dir};
 pub use error::DurableError;

@@ -132,22 +132,7 @@ fn journal_names(journal: &Path) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::owner::dead_pid;
-
-    fn file(name: &str, contents: &str) -> OutputFile {
-        OutputFile {
-            name: name.to_owned(),
-            contents: contents.as_bytes().to_vec(),
-        }
-    }
-
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::test_support::*;
 
     #[test]
     fn writes_the_set_beside_other_files() {
