@@ -116,9 +116,8 @@ fn the_config_sets_limits_and_a_flag_overrides_it() {
     assert_eq!(limited.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&limited.stdout);
     assert!(
-        stdout.contains(
-            "big.template.json: file is 2181 bytes, over the limit of 1024 (`max-file-size`)"
-        ),
+        stdout.contains("error: big.template.json")
+            && stdout.contains("file is 2181 bytes, over the limit of 1024 (`max-file-size`)"),
         "{stdout}"
     );
 
