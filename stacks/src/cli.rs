@@ -140,6 +140,21 @@ mod tests {
     }
 
     #[test]
+    fn lint_takes_the_linter_limit_flags() {
+        let Command::Lint(args) =
+            parse(&["lint", "--max-file-size", "2MiB", "--max-depth=8", "t.json"])
+                .unwrap()
+                .command
+        else {
+            panic!("not lint");
+        };
+        assert_eq!(args.limits.max_file_size.map(|s| s.bytes()), Some(2 << 20));
+        assert_eq!(args.limits.max_depth.map(|d| d.get()), Some(8));
+        let err = parse(&["lint", "--max-depth", "0", "t.json"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
     fn a_subcommand_is_required() {
         assert_eq!(parse(&[]).unwrap_err().exit_code(), 2);
     }

@@ -14,6 +14,7 @@ use clap::{Args, ValueEnum};
 use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::finding::Severity;
+use crate::limits_config::LimitArgs;
 use crate::lint::{self, Options};
 use crate::load;
 use crate::output::{self, Report};
@@ -159,6 +160,8 @@ pub struct LintArgs {
     /// the format).
     #[arg(long = "waivers", value_name = "FILE")]
     pub waivers: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `decode`.
@@ -170,6 +173,8 @@ pub struct DecodeArgs {
     /// far as the template allows.
     #[arg(long)]
     pub resolve: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `report`.
@@ -196,6 +201,8 @@ pub struct ReportArgs {
     /// Read reviewed waivers from FILE (repeatable), as `lint` does.
     #[arg(long = "waivers", value_name = "FILE")]
     pub waivers: Vec<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// The run's options: the config file named by `--config`, else
@@ -205,9 +212,12 @@ pub fn options(config: Option<&Path>) -> anyhow::Result<Options> {
     // would write it in an error message.
     let (config, path) = crate::config_file::discover(config, Path::new(""))?;
     let waivers = config_waivers(&config, path.as_deref())?;
+    let mut limits = load::Limits::default();
+    config.limits.apply_to(&mut limits);
     Ok(Options {
         config,
         waivers,
+        limits,
         ..Options::default()
     })
 }
@@ -237,6 +247,7 @@ pub fn run_report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     let mut options = options(args.config.as_deref())?;
     options.waivers.extend(load_waivers(&args.waivers)?);
+    args.limits.apply_to(&mut options.limits);
     let run = crate::report::report_paths(&args.paths, &options, &args.out)
         .context("cannot write the compliance report")?;
     for e in &run.combined.input_errors {
@@ -261,6 +272,7 @@ pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let outputs = destinations(args)?;
     let mut options = options(args.config.as_deref())?;
     options.waivers.extend(load_waivers(&args.waivers)?);
+    args.limits.apply_to(&mut options.limits);
     let root = std::env::current_dir().context("cannot read the current directory")?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut report = lint::lint_paths(&args.paths, &options);
@@ -370,7 +382,9 @@ pub fn run_decode(args: &DecodeArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `decode` and returns the exit code as a number.
 pub fn decode_exit_code(args: &DecodeArgs) -> anyhow::Result<u8> {
-    let json = match crate::resolve::decode(&args.file, args.resolve, &load::Limits::default()) {
+    let mut limits = load::Limits::default();
+    args.limits.apply_to(&mut limits);
+    let json = match crate::resolve::decode(&args.file, args.resolve, &limits) {
         Ok(json) => json,
         Err(e) => {
             eprintln!("error: {e}");
@@ -393,28 +407,8 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
-/// synced and renamed into place, so readers never see a partial file.
+/// synced and renamed into place (and the directory synced), so readers
+/// never see a partial file; see [`durable::write_file`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    durable::write_file(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

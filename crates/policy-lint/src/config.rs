@@ -41,6 +41,9 @@ pub struct Config {
     pub severity: BTreeMap<RuleId, Severity>,
     /// Waiver policy: waiver files to read, unwaivable rules, unused waivers.
     pub waivers: WaiverPolicy,
+    /// Bounds on reading one file (`[limits]`); each `--max-*` flag
+    /// overrides its key. Default: the limits of `docs/limits.md`.
+    pub limits: crate::limits_config::LimitSettings,
 }
 
 /// The ID of a rule in the registry; anything else is refused when the
@@ -123,6 +126,7 @@ impl Default for Config {
             disabled_rules: BTreeSet::new(),
             severity: BTreeMap::new(),
             waivers: WaiverPolicy::default(),
+            limits: crate::limits_config::LimitSettings::default(),
         }
     }
 }

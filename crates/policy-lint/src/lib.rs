@@ -13,6 +13,7 @@ pub mod config_file;
 pub mod controls;
 pub mod finding;
 pub mod iam;
+pub mod limits_config;
 pub mod lint;
 pub mod load;
 pub mod model;

@@ -104,3 +104,136 @@ fn killed_runs_never_leave_a_partial_output_file() {
         "only {killed_mid_run} kills landed mid-run"
     );
 }
+
+/// The report files of `big.template.json`, in the order `report` writes them.
+fn report_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    ["md", "html", "json", "csv"]
+        .iter()
+        .map(|ext| dir.join(format!("big.compliance.{ext}")))
+        .collect()
+}
+
+fn read_set(dir: &Path) -> Vec<Vec<u8>> {
+    report_files(dir)
+        .iter()
+        .map(|path| std::fs::read(path).expect("report file still there"))
+        .collect()
+}
+
+fn run_report(input: &Path, out: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+        .arg("report")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .arg("--out")
+        .arg(out)
+        .arg(input)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("policy-lint starts")
+}
+
+/// The hidden entries `report` keeps beside the files while it writes.
+fn journal_entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect()
+}
+
+/// `report --out DIR` killed at many points: every one of its four files is
+/// at all times the complete old or the complete new file, and once the
+/// killed run's journal is recovered (as the next `report` does first) the
+/// four form one set, all old or all new, with nothing left beside them.
+#[test]
+fn killed_reports_leave_whole_files_and_recover_to_one_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("big.template.json");
+    let out = dir.path().join("reports");
+    std::fs::write(&input, noisy_template(RESOURCES / 6)).expect("old input");
+    assert_eq!(
+        run_report(&input, &out).wait().expect("waits").code(),
+        Some(1)
+    );
+    let old = read_set(&out);
+    std::fs::write(&input, noisy_template(RESOURCES / 4)).expect("new input");
+    let started = Instant::now();
+    assert_eq!(
+        run_report(&input, &out).wait().expect("waits").code(),
+        Some(1)
+    );
+    let took = started.elapsed();
+    let new = read_set(&out);
+    assert!(old.iter().zip(&new).all(|(o, n)| o != n));
+
+    let mut killed_mid_run = 0;
+    for i in 0..KILLS {
+        let mut child = run_report(&input, &out);
+        std::thread::sleep(took.mul_f64(kill_point(i)));
+        if child.try_wait().expect("polls").is_none() {
+            killed_mid_run += 1;
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let now = read_set(&out);
+        for (k, bytes) in now.iter().enumerate() {
+            assert!(
+                *bytes == old[k] || *bytes == new[k],
+                "kill {i} left {} as neither the old nor the new file",
+                report_files(&out)[k].display()
+            );
+        }
+        durable::recover_set(&out, "big.compliance");
+        let recovered = read_set(&out);
+        assert!(
+            recovered == old || recovered == new,
+            "kill {i}: the recovered set mixes old and new files"
+        );
+        assert!(
+            journal_entries(&out).is_empty(),
+            "kill {i}: {:?}",
+            journal_entries(&out)
+        );
+        // Back to the old set, so the next kill can tell old from new.
+        for (path, bytes) in report_files(&out).iter().zip(&old) {
+            std::fs::write(path, bytes).expect("restore old");
+        }
+    }
+    assert!(
+        killed_mid_run >= KILLS / 2,
+        "only {killed_mid_run} kills landed mid-run"
+    );
+}
+
+/// A killed `lint --output` leaves its `.NAME.PID-SEQ.tmp` behind at most
+/// until the next run that writes the same file.
+#[test]
+fn the_next_run_removes_what_a_killed_run_left() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("big.template.json");
+    std::fs::write(&input, noisy_template(RESOURCES)).expect("input");
+    let output = dir.path().join("lint.json");
+    let (_, took) = complete_run(&input, &output);
+    let mut left_behind = 0;
+    for i in 0..KILLS {
+        let mut child = start(&input, &output);
+        std::thread::sleep(took.mul_f64(0.75 + 0.4 * f64::from(i) / f64::from(KILLS)));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        left_behind += usize::from(!journal_entries(dir.path()).is_empty());
+    }
+    // Whether or not a kill landed mid-write, a dead writer's leftover goes,
+    // and someone else's hidden file in the same directory stays.
+    let mut gone = Command::new("true").spawn().expect("true runs");
+    let dead = gone.id();
+    gone.wait().expect("reaped");
+    std::fs::write(dir.path().join(format!(".lint.json.{dead}-0.tmp")), "{").expect("leftover");
+    std::fs::write(dir.path().join(".lint.json.keep"), "mine").expect("foreign file");
+    complete_run(&input, &output);
+    assert_eq!(
+        journal_entries(dir.path()),
+        [".lint.json.keep"],
+        "{left_behind} runs left files"
+    );
+}

@@ -329,8 +329,9 @@ fn write_reports_fails_cleanly_when_the_directory_is_a_file() {
     };
     let err = report::write_reports(&Report::default(), &[], &meta, &file, "s").expect_err("fails");
     assert!(
-        err.to_string()
-            .starts_with("cannot create report directory"),
+        format!("{err:#}").starts_with("cannot write the report into")
+            && std::error::Error::source(&err)
+                .is_some_and(|e| e.to_string().starts_with("cannot create directory")),
         "{err}"
     );
     assert_eq!(listing(dir.path()), ["plain"]);

@@ -103,8 +103,8 @@ fn leftovers(dir: &Path) -> Vec<String> {
 }
 
 /// `synth` killed with SIGKILL at many points of a run leaves `out/` as the complete previous
-/// output or the complete new one, never a mix or a partial file. (A kill after staging began
-/// does leave its hidden `.out.staging-*` directory behind, beside `out/`.)
+/// output or the complete new one, never a mix or a partial file. A kill after staging began
+/// leaves its hidden `.out.staging-PID-SEQ` directory beside `out/`; the next run removes it.
 #[cfg(unix)]
 #[test]
 fn a_killed_synth_leaves_the_old_or_the_new_output() {
@@ -149,5 +149,11 @@ fn a_killed_synth_leaves_the_old_or_the_new_output() {
     assert!(
         killed_mid_run >= KILLS / 2,
         "only {killed_mid_run} kills landed mid-run"
+    );
+    synth_env(cwd.path(), "dev", &out);
+    assert_eq!(
+        leftovers(cwd.path()),
+        ["out"],
+        "the next run removes what the killed runs left"
     );
 }

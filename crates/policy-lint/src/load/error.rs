@@ -13,7 +13,7 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: file is {size} bytes, over the limit of {limit}", path.display())]
+    #[error("{}: file is {size} bytes, over the limit of {limit} (`max-file-size`)", path.display())]
     TooLarge {
         path: PathBuf,
         size: u64,
@@ -33,19 +33,19 @@ pub enum LoadError {
         loc: Loc,
         message: String,
     },
-    #[error("{}:{loc}: nesting deeper than {limit} levels", path.display())]
+    #[error("{}:{loc}: nesting deeper than {limit} levels (`max-depth`)", path.display())]
     TooDeep {
         path: PathBuf,
         loc: Loc,
         limit: usize,
     },
-    #[error("{}:{loc}: more than {limit} values", path.display())]
+    #[error("{}:{loc}: more than {limit} values (`max-values`)", path.display())]
     TooManyNodes {
         path: PathBuf,
         loc: Loc,
         limit: usize,
     },
-    #[error("{}:{loc}: yaml aliases expand to more than {limit} values", path.display())]
+    #[error("{}:{loc}: yaml aliases expand to more than {limit} values (`max-alias-values`)", path.display())]
     AliasBudget {
         path: PathBuf,
         loc: Loc,

@@ -253,7 +253,7 @@ mod tests {
         let text = "[".repeat(100_000);
         assert_eq!(
             parse_err(&text),
-            "t.json:1:257: nesting deeper than 256 levels"
+            "t.json:1:257: nesting deeper than 256 levels (`max-depth`)"
         );
         let inside_string = format!("{{\"a\": \"{}\"}}", "[".repeat(1000));
         assert!(parse_ok(&inside_string).1.is_empty());
@@ -267,6 +267,9 @@ mod tests {
         };
         let text = format!("[{}]", vec!["0"; 20].join(","));
         let err = parse(Path::new("t.json"), &text, &limits).unwrap_err();
-        assert_eq!(err.to_string(), "t.json:1:19: more than 10 values");
+        assert_eq!(
+            err.to_string(),
+            "t.json:1:19: more than 10 values (`max-values`)"
+        );
     }
 }

@@ -50,17 +50,11 @@ pub enum ReportError {
         first: PathBuf,
         second: PathBuf,
     },
-    #[error("cannot create report directory {}", path.display())]
-    CreateDir {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot write {}", path.display())]
+    #[error("cannot write the report into {}", path.display())]
     Write {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: durable::DurableError,
     },
     #[error("cannot render the CSV report")]
     Csv(#[from] ::csv::Error),
@@ -76,8 +70,9 @@ pub enum ReportError {
 /// the bytes that were linted ([`InputFile::from_bytes`]); `meta` carries the
 /// stacks, the git commit and the generation time
 /// ([`ReportMeta::detect`] reads them the usual way). All four files are
-/// rendered and written to temporary files before any is renamed into
-/// place, so an error leaves the previous set (or none) untouched.
+/// rendered and written durably before any is renamed into place, so an
+/// error leaves the previous set (or none) untouched; see
+/// [`durable::write_set`] for what a crash leaves.
 pub fn write_reports(
     report: &Report,
     inputs: &[InputFile],
@@ -98,7 +93,7 @@ pub fn write_reports(
         .zip(contents)
         .map(|(ext, content)| (format!("{stem}.compliance.{ext}"), content))
         .collect();
-    write::write_all(out_dir, &files)
+    write::write_all(out_dir, stem, files)
 }
 
 /// A stem must name a file in `out_dir`, not a path out of it.
