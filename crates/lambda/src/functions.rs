@@ -28,6 +28,9 @@ pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
 /// The key that signs pagination cursors: base64 (standard alphabet) of at least 32 random
 /// bytes. Only `list-expenses` reads it.
 pub const CURSOR_KEY_ENV: &str = "CURSOR_KEY";
+/// The browser origins allowed to read responses, comma-separated (`https://host[:port]`,
+/// never `*`). Every function reads it: CORS applies to every response, errors included.
+pub const ALLOWED_ORIGINS_ENV: &str = "ALLOWED_ORIGINS";
 /// The Cognito user pool id whose users `erase-me` deletes.
 pub const USER_POOL_ID_ENV: &str = "USER_POOL_ID";
 
@@ -45,7 +48,7 @@ pub const CREATE_EXPENSE: Function = Function {
     method: "POST",
     path: "/expenses",
     actions: &["dynamodb:GetItem", "dynamodb:PutItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `GET /expenses`.
@@ -54,7 +57,7 @@ pub const LIST_EXPENSES: Function = Function {
     method: "GET",
     path: "/expenses",
     actions: &["dynamodb:Query"],
-    env: &[TABLE_NAME_ENV, CURSOR_KEY_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV, CURSOR_KEY_ENV],
 };
 
 /// `GET /expenses/{id}`.
@@ -63,7 +66,7 @@ pub const GET_EXPENSE: Function = Function {
     method: "GET",
     path: "/expenses/{id}",
     actions: &["dynamodb:GetItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `PUT /expenses/{id}`.
@@ -72,7 +75,7 @@ pub const UPDATE_EXPENSE: Function = Function {
     method: "PUT",
     path: "/expenses/{id}",
     actions: &["dynamodb:UpdateItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `DELETE /expenses/{id}`.
@@ -81,7 +84,7 @@ pub const DELETE_EXPENSE: Function = Function {
     method: "DELETE",
     path: "/expenses/{id}",
     actions: &["dynamodb:DeleteItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `GET /export`.
@@ -90,7 +93,7 @@ pub const EXPORT_EXPENSES: Function = Function {
     method: "GET",
     path: "/export",
     actions: &["dynamodb:Query"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `DELETE /me`: erases every item of the user, then the user.
@@ -103,7 +106,7 @@ pub const ERASE_ME: Function = Function {
         "dynamodb:BatchWriteItem",
         "dynamodb:Query",
     ],
-    env: &[TABLE_NAME_ENV, USER_POOL_ID_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV, USER_POOL_ID_ENV],
 };
 
 /// Every function, in route order.
@@ -152,9 +155,14 @@ mod tests {
     }
 
     #[test]
-    fn every_function_reads_the_table_name() {
+    fn every_function_reads_the_table_name_and_the_origins() {
         for function in ALL {
             assert!(function.env.contains(&TABLE_NAME_ENV), "{}", function.bin);
+            assert!(
+                function.env.contains(&ALLOWED_ORIGINS_ENV),
+                "{}",
+                function.bin
+            );
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod functions;
 #[cfg(feature = "runtime")]
 pub mod auth;
 #[cfg(feature = "runtime")]
+pub mod cors;
+#[cfg(feature = "runtime")]
 pub mod cursor;
 #[cfg(feature = "runtime")]
 pub mod db;

@@ -22,9 +22,12 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
+use crate::cors::{AllowedOrigins, OriginInvalid};
 use crate::cursor::{CursorKey, CursorKeyInvalid};
 use crate::db::Table;
-use crate::functions::{CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV};
+use crate::functions::{
+    ALLOWED_ORIGINS_ENV, CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV,
+};
 use crate::user_pool::UserPool;
 
 /// Our own log target, the only one logged at the configured level.
@@ -41,6 +44,9 @@ pub enum EnvInvalid {
     /// `CURSOR_KEY` cannot sign cursors.
     #[error("environment variable `{CURSOR_KEY_ENV}` is invalid")]
     CursorKey(#[source] CursorKeyInvalid),
+    /// `ALLOWED_ORIGINS` holds something that is not an origin.
+    #[error("environment variable `{ALLOWED_ORIGINS_ENV}` is invalid")]
+    AllowedOrigins(#[source] OriginInvalid),
 }
 
 /// Installs the JSON log subscriber, writing to stdout (which Lambda sends to CloudWatch).
@@ -102,6 +108,15 @@ pub fn cursor_key(lookup: impl Fn(&str) -> Option<String>) -> Result<CursorKey, 
     CursorKey::from_base64(&required(lookup, CURSOR_KEY_ENV)?).map_err(EnvInvalid::CursorKey)
 }
 
+/// The origins in `ALLOWED_ORIGINS` in `lookup`: required, so a function deployed without it
+/// fails at cold start instead of silently answering no browser.
+pub fn allowed_origins(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AllowedOrigins, EnvInvalid> {
+    AllowedOrigins::parse(&required(lookup, ALLOWED_ORIGINS_ENV)?)
+        .map_err(EnvInvalid::AllowedOrigins)
+}
+
 /// The user pool in `USER_POOL_ID` in `lookup`.
 pub fn user_pool(
     config: &SdkConfig,
@@ -110,28 +125,36 @@ pub fn user_pool(
     Ok(UserPool::new(config, required(lookup, USER_POOL_ID_ENV)?))
 }
 
-/// Reads the process environment, for [`table`], [`cursor_key`] and [`user_pool`].
+/// Reads the process environment, for [`table`], [`cursor_key`], [`allowed_origins`] and
+/// [`user_pool`].
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// Runs `function`'s invocation loop with `handler`, each request [`traced`].
-pub async fn serve<H, F>(function: &'static Function, handler: H) -> Result<(), lambda_http::Error>
+/// Runs `function`'s invocation loop with `handler`, each request [`traced`] and answered with
+/// the CORS headers for `origins`.
+pub async fn serve<H, F>(
+    function: &'static Function,
+    origins: &AllowedOrigins,
+    handler: H,
+) -> Result<(), lambda_http::Error>
 where
     H: Fn(Request) -> F,
     F: Future<Output = Response<Body>> + Send,
 {
     lambda_http::run(service_fn(|request: Request| {
-        let response = traced(function, request, &handler);
+        let response = traced(function, origins, request, &handler);
         async move { Ok::<_, std::convert::Infallible>(response.await) }
     }))
     .await
 }
 
 /// Runs `handler` on `request` inside the request's span (function, route, Lambda and API
-/// Gateway request ids), then logs the status and duration.
+/// Gateway request ids), adds the CORS headers for `origins` to whatever it answers, then
+/// logs the status and duration.
 pub fn traced<H, F>(
     function: &'static Function,
+    origins: &AllowedOrigins,
     request: Request,
     handler: H,
 ) -> impl Future<Output = Response<Body>> + Send
@@ -140,10 +163,12 @@ where
     F: Future<Output = Response<Body>> + Send,
 {
     let span = request_span(function, &request);
+    let request_headers = request.headers().clone();
     let response = handler(request);
     async move {
         let started = Instant::now();
-        let response = response.await;
+        let mut response = response.await;
+        origins.apply(&request_headers, &mut response);
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let status = response.status().as_u16();
         tracing::info!(status, duration_ms = millis, "request completed");

@@ -89,6 +89,8 @@ pub enum Variable {
     CursorKey,
     /// `USER_POOL_ID`: the user pool.
     UserPoolId,
+    /// `ALLOWED_ORIGINS`: the browser origins the functions' CORS headers name.
+    AllowedOrigins,
 }
 
 impl Variable {
@@ -98,13 +100,19 @@ impl Variable {
             Self::TableName => functions::TABLE_NAME_ENV,
             Self::CursorKey => functions::CURSOR_KEY_ENV,
             Self::UserPoolId => functions::USER_POOL_ID_ENV,
+            Self::AllowedOrigins => functions::ALLOWED_ORIGINS_ENV,
         }
     }
 
     fn parse(name: &str) -> Option<Self> {
-        [Self::TableName, Self::CursorKey, Self::UserPoolId]
-            .into_iter()
-            .find(|variable| variable.name() == name)
+        [
+            Self::TableName,
+            Self::CursorKey,
+            Self::UserPoolId,
+            Self::AllowedOrigins,
+        ]
+        .into_iter()
+        .find(|variable| variable.name() == name)
     }
 }
 

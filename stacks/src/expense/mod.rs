@@ -14,7 +14,7 @@ use synth::cfn::Value;
 use synth::constructs::{
     AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
     FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table,
-    TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+    TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps, join,
 };
 use synth::{
     App, Asset, Output, Parameter, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver,
@@ -78,6 +78,7 @@ pub fn build_with_code(config: &ExpenseConfig, code: Code<'_>) -> Result<App, Bu
         table: &table,
         users: &users,
         cursor_key: cursor_key_parameter(&mut stack)?,
+        allowed_origins: join(",", origins.iter().cloned()),
     };
     let mut api = RestApiProps::new(&users);
     for handler in handlers::handlers()? {
@@ -115,6 +116,8 @@ struct Shared<'a> {
     table: &'a Table,
     users: &'a UserPool,
     cursor_key: Value<String>,
+    /// The API's CORS origins, comma-separated, as the functions read them.
+    allowed_origins: Value<String>,
 }
 
 /// The deploy-time secret that signs pagination cursors; `NoEcho`, and only ever held in the
@@ -151,6 +154,7 @@ fn handler_function(
             Variable::TableName => shared.table.name(),
             Variable::CursorKey => shared.cursor_key.clone(),
             Variable::UserPoolId => shared.users.pool_id(),
+            Variable::AllowedOrigins => shared.allowed_origins.clone(),
         };
         props = props.env(variable.name(), value);
     }

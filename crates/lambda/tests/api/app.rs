@@ -21,6 +21,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use ulid::Ulid;
 
+use expense_lambda::cors::AllowedOrigins;
 use expense_lambda::cursor::CursorKey;
 use expense_lambda::db::Table;
 use expense_lambda::functions::{self, Function, PARTITION_KEY, SORT_KEY};
@@ -31,6 +32,10 @@ use lambda_http::RequestExt as _;
 
 use crate::fixtures::{Event, Reply};
 use crate::recorder::Recorder;
+
+/// The origins every trial's functions allow, as the stack would set them.
+pub(crate) const SITE_ORIGINS: &str =
+    "https://d111111abcdef8.cloudfront.net,https://app.example.com";
 
 /// Where the servers listen.
 #[derive(Debug, Clone)]
@@ -72,6 +77,8 @@ pub(crate) struct App {
     pub(crate) pool: UserPool,
     /// The key `list-expenses` signs cursors with.
     pub(crate) cursor_key: CursorKey,
+    /// The origins the functions answer CORS requests from.
+    pub(crate) origins: AllowedOrigins,
     /// A DynamoDB client that records nothing.
     pub(crate) admin: aws_sdk_dynamodb::Client,
     /// A Cognito client that records nothing.
@@ -101,6 +108,7 @@ impl App {
                 pool_id,
             ),
             cursor_key: CursorKey::from_base64(&key).expect("32-byte key"),
+            origins: AllowedOrigins::parse(SITE_ORIGINS).expect("origins"),
             admin,
             cognito,
             recorder,
@@ -115,7 +123,7 @@ impl App {
         context.request_id = Ulid::new().to_string().to_lowercase();
         let request = event.request().with_lambda_context(context);
         self.recorder.take();
-        let response = runtime::traced(function, request, |request| async move {
+        let response = runtime::traced(function, &self.origins, request, |request| async move {
             match function.bin {
                 "create-expense" => create::handle(&self.table, request).await,
                 "list-expenses" => list::handle(&self.table, &self.cursor_key, request).await,

@@ -7,6 +7,7 @@
 //! servers the run fails.
 
 mod app;
+mod cors;
 mod crud;
 mod erase;
 mod export;
@@ -59,6 +60,9 @@ fn all_trials() -> Vec<(&'static str, TrialFn)> {
         export::format_negotiation_and_limits,
         erase::erase_removes_every_item_and_the_user,
         logs::logs_carry_request_ids_and_no_personal_data,
+        cors::every_function_names_an_allowed_origin_on_success,
+        cors::errors_carry_the_cors_headers_too,
+        cors::other_origins_are_not_named,
         least_privilege::create_expense,
         least_privilege::list_expenses,
         least_privilege::get_expense,
