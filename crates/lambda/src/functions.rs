@@ -17,7 +17,8 @@ pub struct Function {
     /// The API Gateway resource path; `{id}` is the expense id path parameter.
     pub path: &'static str,
     /// IAM actions the function performs. `dynamodb:` actions apply to the expenses table
-    /// (no index), `cognito-idp:` actions to the user pool.
+    /// (no index), `cognito-idp:` actions to the user pool, `secretsmanager:` actions to the
+    /// cursor key secret.
     pub actions: &'static [&'static str],
     /// Environment variables the function requires at cold start.
     pub env: &'static [&'static str],
@@ -25,9 +26,9 @@ pub struct Function {
 
 /// The table name. Every function reads it.
 pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
-/// The key that signs pagination cursors: base64 (standard alphabet) of at least 32 random
-/// bytes. Only `list-expenses` reads it.
-pub const CURSOR_KEY_ENV: &str = "CURSOR_KEY";
+/// The ARN of the Secrets Manager secret whose value signs pagination cursors (at least 32
+/// random characters). Only `list-expenses` reads it, once per cold start.
+pub const CURSOR_KEY_SECRET_ARN_ENV: &str = "CURSOR_KEY_SECRET_ARN";
 /// The browser origins allowed to read responses, comma-separated (`https://host[:port]`,
 /// never `*`). Every function reads it: CORS applies to every response, errors included.
 pub const ALLOWED_ORIGINS_ENV: &str = "ALLOWED_ORIGINS";
@@ -51,13 +52,17 @@ pub const CREATE_EXPENSE: Function = Function {
     env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
-/// `GET /expenses`.
+/// `GET /expenses`. `GetSecretValue` reads the cursor key at cold start.
 pub const LIST_EXPENSES: Function = Function {
     bin: "list-expenses",
     method: "GET",
     path: "/expenses",
-    actions: &["dynamodb:Query"],
-    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV, CURSOR_KEY_ENV],
+    actions: &["dynamodb:Query", "secretsmanager:GetSecretValue"],
+    env: &[
+        TABLE_NAME_ENV,
+        ALLOWED_ORIGINS_ENV,
+        CURSOR_KEY_SECRET_ARN_ENV,
+    ],
 };
 
 /// `GET /expenses/{id}`.
@@ -137,15 +142,16 @@ mod tests {
     }
 
     #[test]
-    fn actions_are_sorted_unique_and_scoped_to_the_table_or_the_pool() {
+    fn actions_are_sorted_unique_and_scoped_to_the_table_the_pool_or_the_secret() {
         for function in ALL {
             let mut sorted = function.actions.to_vec();
             sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted, function.actions, "{}", function.bin);
             for action in function.actions {
+                let services = ["dynamodb:", "cognito-idp:", "secretsmanager:"];
                 assert!(
-                    action.starts_with("dynamodb:") || action.starts_with("cognito-idp:"),
+                    services.iter().any(|service| action.starts_with(service)),
                     "{}: {action}",
                     function.bin
                 );

@@ -29,4 +29,6 @@ pub mod model;
 #[cfg(feature = "runtime")]
 pub mod runtime;
 #[cfg(feature = "runtime")]
+pub mod secret;
+#[cfg(feature = "runtime")]
 pub mod user_pool;

@@ -23,11 +23,12 @@ use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::cors::{AllowedOrigins, OriginInvalid};
-use crate::cursor::{CursorKey, CursorKeyInvalid};
+use crate::cursor::CursorKey;
 use crate::db::Table;
 use crate::functions::{
-    ALLOWED_ORIGINS_ENV, CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV,
+    ALLOWED_ORIGINS_ENV, CURSOR_KEY_SECRET_ARN_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV,
 };
+use crate::secret::SecretUnusable;
 use crate::user_pool::UserPool;
 
 /// Our own log target, the only one logged at the configured level.
@@ -41,9 +42,9 @@ pub enum EnvInvalid {
     /// Not set, or empty.
     #[error("environment variable `{0}` is not set")]
     Missing(&'static str),
-    /// `CURSOR_KEY` cannot sign cursors.
-    #[error("environment variable `{CURSOR_KEY_ENV}` is invalid")]
-    CursorKey(#[source] CursorKeyInvalid),
+    /// `CURSOR_KEY_SECRET_ARN` names a secret that cannot sign cursors.
+    #[error("environment variable `{CURSOR_KEY_SECRET_ARN_ENV}` names an unusable secret")]
+    CursorKeySecret(#[source] SecretUnusable),
     /// `ALLOWED_ORIGINS` holds something that is not an origin.
     #[error("environment variable `{ALLOWED_ORIGINS_ENV}` is invalid")]
     AllowedOrigins(#[source] OriginInvalid),
@@ -103,9 +104,16 @@ pub fn table(
     Ok(Table::new(config, required(lookup, TABLE_NAME_ENV)?))
 }
 
-/// The cursor key in `CURSOR_KEY` in `lookup`.
-pub fn cursor_key(lookup: impl Fn(&str) -> Option<String>) -> Result<CursorKey, EnvInvalid> {
-    CursorKey::from_base64(&required(lookup, CURSOR_KEY_ENV)?).map_err(EnvInvalid::CursorKey)
+/// The cursor key in the secret whose ARN is `CURSOR_KEY_SECRET_ARN` in `lookup`, read with
+/// `secrets` (see [`crate::secret`]).
+pub async fn cursor_key(
+    secrets: &aws_sdk_secretsmanager::Client,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<CursorKey, EnvInvalid> {
+    let arn = required(lookup, CURSOR_KEY_SECRET_ARN_ENV)?;
+    crate::secret::cursor_key(secrets, &arn)
+        .await
+        .map_err(EnvInvalid::CursorKeySecret)
 }
 
 /// The origins in `ALLOWED_ORIGINS` in `lookup`: required, so a function deployed without it
@@ -213,11 +221,18 @@ mod tests {
     }
 
     #[test]
-    fn a_short_cursor_key_is_refused() {
-        let error = cursor_key(|_| Some("c2hvcnQ=".into())).expect_err("short");
+    fn origins_are_required_and_checked() {
+        let error = allowed_origins(|_| None).expect_err("missing");
+        assert_eq!(
+            error.to_string(),
+            "environment variable `ALLOWED_ORIGINS` is not set"
+        );
+        let error = allowed_origins(|_| Some("https://a.example, *".into())).expect_err("*");
         assert!(matches!(
             error,
-            EnvInvalid::CursorKey(CursorKeyInvalid::TooShort(5))
+            EnvInvalid::AllowedOrigins(OriginInvalid::Wildcard(_))
         ));
+        let origins = allowed_origins(|_| Some("https://a.example".into())).expect("valid");
+        assert!(origins.allows("https://a.example"));
     }
 }
