@@ -55,9 +55,18 @@ fn synth_builds_checks_and_zips_each_function_deterministically() {
         Builder::detect().describe()
     );
     assert!(built.stderr.contains(&expected), "{}", built.stderr);
-    if Builder::detect() == Builder::CargoLambda {
-        eprintln!("package test: built with cargo-lambda");
-    }
+    let sizes: Vec<&str> = built
+        .stderr
+        .lines()
+        .filter(|line| line.contains(" MiB zipped ("))
+        .collect();
+    assert_eq!(
+        sizes.len(),
+        expense_lambda::functions::ALL.len(),
+        "{}",
+        built.stderr
+    );
+    eprintln!("{:?}:\n{}", Builder::detect(), sizes.join("\n"));
     let out = cwd.path().join("built");
 
     let assets = manifest_assets(&out);
