@@ -8,19 +8,21 @@
 //! different filter. The id inside is one of the user's own, so the cursor leaks nothing the
 //! user cannot already see; it is authenticated, not encrypted.
 //!
-//! The key comes from the `CURSOR_KEY` environment variable (base64 of at least 32 random
-//! bytes). Changing it invalidates outstanding cursors, which clients see as a 400 on the next
-//! page and recover from by listing again.
+//! The key is the value of a Secrets Manager secret (see [`crate::secret`]), read once per
+//! cold start: at least 32 random characters, whose bytes key the MAC. Changing it invalidates
+//! outstanding cursors, which clients see as a 400 on the next page and recover from by
+//! listing again.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::error::ApiError;
 use crate::model::ExpenseId;
 
-/// Shortest key accepted, in bytes: the output size of SHA-256.
+/// Shortest key accepted, in bytes: the output size of SHA-256. The stack's secret holds 64
+/// letters and digits (about 380 bits).
 pub const MIN_KEY_BYTES: usize = 32;
 /// Format version, the first byte of every cursor.
 const VERSION: u8 = 1;
@@ -34,12 +36,9 @@ const ID_BYTES: usize = 26;
 #[derive(Clone)]
 pub struct CursorKey(Hmac<Sha256>);
 
-/// A `CURSOR_KEY` that cannot sign cursors.
+/// A secret value that cannot sign cursors.
 #[derive(Debug, thiserror::Error)]
 pub enum CursorKeyInvalid {
-    /// Not base64.
-    #[error("the cursor key is not base64")]
-    NotBase64,
     /// Too short to resist guessing.
     #[error("the cursor key has {0} bytes, fewer than {MIN_KEY_BYTES}")]
     TooShort(usize),
@@ -52,15 +51,13 @@ impl std::fmt::Debug for CursorKey {
 }
 
 impl CursorKey {
-    /// The key in `text`, base64 with the standard alphabet.
-    pub fn from_base64(text: &str) -> Result<Self, CursorKeyInvalid> {
-        let bytes = STANDARD
-            .decode(text.trim())
-            .map_err(|_| CursorKeyInvalid::NotBase64)?;
+    /// The key whose material is the bytes of `secret` (a secret's text value, as is).
+    pub fn from_secret(secret: &str) -> Result<Self, CursorKeyInvalid> {
+        let bytes = secret.as_bytes();
         if bytes.len() < MIN_KEY_BYTES {
             return Err(CursorKeyInvalid::TooShort(bytes.len()));
         }
-        let mac = Hmac::new_from_slice(&bytes).map_err(|_| CursorKeyInvalid::TooShort(0))?;
+        let mac = Hmac::new_from_slice(bytes).map_err(|_| CursorKeyInvalid::TooShort(0))?;
         Ok(Self(mac))
     }
 
@@ -109,7 +106,8 @@ mod tests {
     use super::*;
 
     fn key(byte: u8) -> CursorKey {
-        CursorKey::from_base64(&STANDARD.encode([byte; 32])).expect("key")
+        let letter = char::from(b'a' + byte);
+        CursorKey::from_secret(&letter.to_string().repeat(32)).expect("key")
     }
 
     #[test]
@@ -149,14 +147,14 @@ mod tests {
     }
 
     #[test]
-    fn short_or_malformed_keys_are_refused() {
+    fn short_keys_are_refused() {
         assert!(matches!(
-            CursorKey::from_base64(&STANDARD.encode([0; 31])),
+            CursorKey::from_secret(&"k".repeat(31)),
             Err(CursorKeyInvalid::TooShort(31))
         ));
         assert!(matches!(
-            CursorKey::from_base64("not base64!"),
-            Err(CursorKeyInvalid::NotBase64)
+            CursorKey::from_secret(""),
+            Err(CursorKeyInvalid::TooShort(0))
         ));
         assert_eq!(format!("{:?}", key(1)), "CursorKey(..)");
     }

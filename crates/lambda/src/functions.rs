@@ -17,7 +17,8 @@ pub struct Function {
     /// The API Gateway resource path; `{id}` is the expense id path parameter.
     pub path: &'static str,
     /// IAM actions the function performs. `dynamodb:` actions apply to the expenses table
-    /// (no index), `cognito-idp:` actions to the user pool.
+    /// (no index), `cognito-idp:` actions to the user pool, `secretsmanager:` actions to the
+    /// cursor key secret.
     pub actions: &'static [&'static str],
     /// Environment variables the function requires at cold start.
     pub env: &'static [&'static str],
@@ -25,9 +26,12 @@ pub struct Function {
 
 /// The table name. Every function reads it.
 pub const TABLE_NAME_ENV: &str = "TABLE_NAME";
-/// The key that signs pagination cursors: base64 (standard alphabet) of at least 32 random
-/// bytes. Only `list-expenses` reads it.
-pub const CURSOR_KEY_ENV: &str = "CURSOR_KEY";
+/// The ARN of the Secrets Manager secret whose value signs pagination cursors (at least 32
+/// random characters). Only `list-expenses` reads it, once per cold start.
+pub const CURSOR_KEY_SECRET_ARN_ENV: &str = "CURSOR_KEY_SECRET_ARN";
+/// The browser origins allowed to read responses, comma-separated (`https://host[:port]`,
+/// never `*`). Every function reads it: CORS applies to every response, errors included.
+pub const ALLOWED_ORIGINS_ENV: &str = "ALLOWED_ORIGINS";
 /// The Cognito user pool id whose users `erase-me` deletes.
 pub const USER_POOL_ID_ENV: &str = "USER_POOL_ID";
 
@@ -45,16 +49,20 @@ pub const CREATE_EXPENSE: Function = Function {
     method: "POST",
     path: "/expenses",
     actions: &["dynamodb:GetItem", "dynamodb:PutItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
-/// `GET /expenses`.
+/// `GET /expenses`. `GetSecretValue` reads the cursor key at cold start.
 pub const LIST_EXPENSES: Function = Function {
     bin: "list-expenses",
     method: "GET",
     path: "/expenses",
-    actions: &["dynamodb:Query"],
-    env: &[TABLE_NAME_ENV, CURSOR_KEY_ENV],
+    actions: &["dynamodb:Query", "secretsmanager:GetSecretValue"],
+    env: &[
+        TABLE_NAME_ENV,
+        ALLOWED_ORIGINS_ENV,
+        CURSOR_KEY_SECRET_ARN_ENV,
+    ],
 };
 
 /// `GET /expenses/{id}`.
@@ -63,7 +71,7 @@ pub const GET_EXPENSE: Function = Function {
     method: "GET",
     path: "/expenses/{id}",
     actions: &["dynamodb:GetItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `PUT /expenses/{id}`.
@@ -72,7 +80,7 @@ pub const UPDATE_EXPENSE: Function = Function {
     method: "PUT",
     path: "/expenses/{id}",
     actions: &["dynamodb:UpdateItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `DELETE /expenses/{id}`.
@@ -81,7 +89,7 @@ pub const DELETE_EXPENSE: Function = Function {
     method: "DELETE",
     path: "/expenses/{id}",
     actions: &["dynamodb:DeleteItem"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `GET /export`.
@@ -90,7 +98,7 @@ pub const EXPORT_EXPENSES: Function = Function {
     method: "GET",
     path: "/export",
     actions: &["dynamodb:Query"],
-    env: &[TABLE_NAME_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV],
 };
 
 /// `DELETE /me`: erases every item of the user, then the user.
@@ -103,7 +111,7 @@ pub const ERASE_ME: Function = Function {
         "dynamodb:BatchWriteItem",
         "dynamodb:Query",
     ],
-    env: &[TABLE_NAME_ENV, USER_POOL_ID_ENV],
+    env: &[TABLE_NAME_ENV, ALLOWED_ORIGINS_ENV, USER_POOL_ID_ENV],
 };
 
 /// Every function, in route order.
@@ -134,15 +142,16 @@ mod tests {
     }
 
     #[test]
-    fn actions_are_sorted_unique_and_scoped_to_the_table_or_the_pool() {
+    fn actions_are_sorted_unique_and_scoped_to_the_table_the_pool_or_the_secret() {
         for function in ALL {
             let mut sorted = function.actions.to_vec();
             sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted, function.actions, "{}", function.bin);
             for action in function.actions {
+                let services = ["dynamodb:", "cognito-idp:", "secretsmanager:"];
                 assert!(
-                    action.starts_with("dynamodb:") || action.starts_with("cognito-idp:"),
+                    services.iter().any(|service| action.starts_with(service)),
                     "{}: {action}",
                     function.bin
                 );
@@ -152,9 +161,14 @@ mod tests {
     }
 
     #[test]
-    fn every_function_reads_the_table_name() {
+    fn every_function_reads_the_table_name_and_the_origins() {
         for function in ALL {
             assert!(function.env.contains(&TABLE_NAME_ENV), "{}", function.bin);
+            assert!(
+                function.env.contains(&ALLOWED_ORIGINS_ENV),
+                "{}",
+                function.bin
+            );
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod functions;
 #[cfg(feature = "runtime")]
 pub mod auth;
 #[cfg(feature = "runtime")]
+pub mod cors;
+#[cfg(feature = "runtime")]
 pub mod cursor;
 #[cfg(feature = "runtime")]
 pub mod db;
@@ -26,5 +28,7 @@ pub mod idempotency;
 pub mod model;
 #[cfg(feature = "runtime")]
 pub mod runtime;
+#[cfg(feature = "runtime")]
+pub mod secret;
 #[cfg(feature = "runtime")]
 pub mod user_pool;

@@ -22,9 +22,13 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-use crate::cursor::{CursorKey, CursorKeyInvalid};
+use crate::cors::{AllowedOrigins, OriginInvalid};
+use crate::cursor::CursorKey;
 use crate::db::Table;
-use crate::functions::{CURSOR_KEY_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV};
+use crate::functions::{
+    ALLOWED_ORIGINS_ENV, CURSOR_KEY_SECRET_ARN_ENV, Function, TABLE_NAME_ENV, USER_POOL_ID_ENV,
+};
+use crate::secret::SecretUnusable;
 use crate::user_pool::UserPool;
 
 /// Our own log target, the only one logged at the configured level.
@@ -38,9 +42,12 @@ pub enum EnvInvalid {
     /// Not set, or empty.
     #[error("environment variable `{0}` is not set")]
     Missing(&'static str),
-    /// `CURSOR_KEY` cannot sign cursors.
-    #[error("environment variable `{CURSOR_KEY_ENV}` is invalid")]
-    CursorKey(#[source] CursorKeyInvalid),
+    /// `CURSOR_KEY_SECRET_ARN` names a secret that cannot sign cursors.
+    #[error("environment variable `{CURSOR_KEY_SECRET_ARN_ENV}` names an unusable secret")]
+    CursorKeySecret(#[source] SecretUnusable),
+    /// `ALLOWED_ORIGINS` holds something that is not an origin.
+    #[error("environment variable `{ALLOWED_ORIGINS_ENV}` is invalid")]
+    AllowedOrigins(#[source] OriginInvalid),
 }
 
 /// Installs the JSON log subscriber, writing to stdout (which Lambda sends to CloudWatch).
@@ -97,9 +104,25 @@ pub fn table(
     Ok(Table::new(config, required(lookup, TABLE_NAME_ENV)?))
 }
 
-/// The cursor key in `CURSOR_KEY` in `lookup`.
-pub fn cursor_key(lookup: impl Fn(&str) -> Option<String>) -> Result<CursorKey, EnvInvalid> {
-    CursorKey::from_base64(&required(lookup, CURSOR_KEY_ENV)?).map_err(EnvInvalid::CursorKey)
+/// The cursor key in the secret whose ARN is `CURSOR_KEY_SECRET_ARN` in `lookup`, read with
+/// `secrets` (see [`crate::secret`]).
+pub async fn cursor_key(
+    secrets: &aws_sdk_secretsmanager::Client,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<CursorKey, EnvInvalid> {
+    let arn = required(lookup, CURSOR_KEY_SECRET_ARN_ENV)?;
+    crate::secret::cursor_key(secrets, &arn)
+        .await
+        .map_err(EnvInvalid::CursorKeySecret)
+}
+
+/// The origins in `ALLOWED_ORIGINS` in `lookup`: required, so a function deployed without it
+/// fails at cold start instead of silently answering no browser.
+pub fn allowed_origins(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AllowedOrigins, EnvInvalid> {
+    AllowedOrigins::parse(&required(lookup, ALLOWED_ORIGINS_ENV)?)
+        .map_err(EnvInvalid::AllowedOrigins)
 }
 
 /// The user pool in `USER_POOL_ID` in `lookup`.
@@ -110,28 +133,36 @@ pub fn user_pool(
     Ok(UserPool::new(config, required(lookup, USER_POOL_ID_ENV)?))
 }
 
-/// Reads the process environment, for [`table`], [`cursor_key`] and [`user_pool`].
+/// Reads the process environment, for [`table`], [`cursor_key`], [`allowed_origins`] and
+/// [`user_pool`].
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// Runs `function`'s invocation loop with `handler`, each request [`traced`].
-pub async fn serve<H, F>(function: &'static Function, handler: H) -> Result<(), lambda_http::Error>
+/// Runs `function`'s invocation loop with `handler`, each request [`traced`] and answered with
+/// the CORS headers for `origins`.
+pub async fn serve<H, F>(
+    function: &'static Function,
+    origins: &AllowedOrigins,
+    handler: H,
+) -> Result<(), lambda_http::Error>
 where
     H: Fn(Request) -> F,
     F: Future<Output = Response<Body>> + Send,
 {
     lambda_http::run(service_fn(|request: Request| {
-        let response = traced(function, request, &handler);
+        let response = traced(function, origins, request, &handler);
         async move { Ok::<_, std::convert::Infallible>(response.await) }
     }))
     .await
 }
 
 /// Runs `handler` on `request` inside the request's span (function, route, Lambda and API
-/// Gateway request ids), then logs the status and duration.
+/// Gateway request ids), adds the CORS headers for `origins` to whatever it answers, then
+/// logs the status and duration.
 pub fn traced<H, F>(
     function: &'static Function,
+    origins: &AllowedOrigins,
     request: Request,
     handler: H,
 ) -> impl Future<Output = Response<Body>> + Send
@@ -140,10 +171,12 @@ where
     F: Future<Output = Response<Body>> + Send,
 {
     let span = request_span(function, &request);
+    let request_headers = request.headers().clone();
     let response = handler(request);
     async move {
         let started = Instant::now();
-        let response = response.await;
+        let mut response = response.await;
+        origins.apply(&request_headers, &mut response);
         let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let status = response.status().as_u16();
         tracing::info!(status, duration_ms = millis, "request completed");
@@ -188,11 +221,18 @@ mod tests {
     }
 
     #[test]
-    fn a_short_cursor_key_is_refused() {
-        let error = cursor_key(|_| Some("c2hvcnQ=".into())).expect_err("short");
+    fn origins_are_required_and_checked() {
+        let error = allowed_origins(|_| None).expect_err("missing");
+        assert_eq!(
+            error.to_string(),
+            "environment variable `ALLOWED_ORIGINS` is not set"
+        );
+        let error = allowed_origins(|_| Some("https://a.example, *".into())).expect_err("*");
         assert!(matches!(
             error,
-            EnvInvalid::CursorKey(CursorKeyInvalid::TooShort(5))
+            EnvInvalid::AllowedOrigins(OriginInvalid::Wildcard(_))
         ));
+        let origins = allowed_origins(|_| Some("https://a.example".into())).expect("valid");
+        assert!(origins.allows("https://a.example"));
     }
 }

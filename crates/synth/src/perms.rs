@@ -154,6 +154,14 @@ actions!(
 );
 
 actions!(
+    /// Secrets Manager actions a grant may give on one secret.
+    SecretAction, "secretsmanager" {
+        /// Read the secret's value.
+        GetSecretValue,
+    }
+);
+
+actions!(
     /// S3 object actions a grant may give on a bucket.
     S3Action, "s3" {
         /// Read an object.

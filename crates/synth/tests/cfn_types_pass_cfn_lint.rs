@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::{Map, json};
 use synth::cfn::{
     Intrinsic, Pseudo, Resource, Value, apigateway, cloudfront, cloudwatch, cognito, dynamodb, iam,
-    kms, lambda, logs, s3, sns,
+    kms, lambda, logs, s3, secretsmanager, sns,
 };
 
 const SETUP_HINT: &str = "run scripts/setup-tools (it installs cfn-lint into .venv-aws)";
@@ -68,6 +68,17 @@ fn storage(t: &mut Template) {
         kms::Key::default()
             .enable_key_rotation(true)
             .key_policy(key_policy),
+    );
+    let generate = secretsmanager::secret::GenerateSecretString::default()
+        .password_length(64)
+        .exclude_punctuation(true)
+        .require_each_included_type(true);
+    t.add(
+        "Secret",
+        secretsmanager::Secret::default()
+            .generate_secret_string(generate)
+            .kms_key_id(arn("Key"))
+            .tags([secretsmanager::secret::Tag::new("app", "expenses")]),
     );
     t.add(
         "KeyAlias",

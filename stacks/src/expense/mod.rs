@@ -13,12 +13,11 @@ pub mod handlers;
 use synth::cfn::Value;
 use synth::constructs::{
     AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
-    FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Site, SiteProps, Table,
-    TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+    FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Secret, SecretProps,
+    Site, SiteProps, Table, TableProps, UserPool, UserPoolClient, UserPoolClientProps,
+    UserPoolProps, join,
 };
-use synth::{
-    App, Asset, Output, Parameter, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver,
-};
+use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver};
 use thiserror::Error;
 
 pub use config::{ConfigError, ExpenseConfig};
@@ -77,7 +76,8 @@ pub fn build_with_code(config: &ExpenseConfig, code: Code<'_>) -> Result<App, Bu
         env_key: &env_key,
         table: &table,
         users: &users,
-        cursor_key: cursor_key_parameter(&mut stack)?,
+        cursor_secret: cursor_secret(&mut stack, &env_key)?,
+        allowed_origins: join(",", origins.iter().cloned()),
     };
     let mut api = RestApiProps::new(&users);
     for handler in handlers::handlers()? {
@@ -114,23 +114,18 @@ struct Shared<'a> {
     env_key: &'a Key,
     table: &'a Table,
     users: &'a UserPool,
-    cursor_key: Value<String>,
+    cursor_secret: Secret,
+    /// The API's CORS origins, comma-separated, as the functions read them.
+    allowed_origins: Value<String>,
 }
 
-/// The deploy-time secret that signs pagination cursors; `NoEcho`, and only ever held in the
-/// encrypted environment of the functions that declare `CURSOR_KEY`.
-fn cursor_key_parameter(stack: &mut Stack) -> Result<Value<String>, SynthError> {
-    let mut parameter = Parameter::string("CursorKey")
-        .description(
-            "base64 (standard alphabet) of at least 32 random bytes that signs the list \
-             cursors, e.g. `openssl rand -base64 32`; changing it invalidates open cursors",
-        )
-        .allowed_pattern(
-            "^(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$",
-            "base64 of at least 32 bytes (44 or more characters)",
-        );
-    parameter.no_echo = true;
-    Ok(stack.add_parameter(parameter)?.value())
+/// The secret whose generated value signs pagination cursors, encrypted with the functions'
+/// environment key (which every function may already decrypt with).
+fn cursor_secret(stack: &mut Stack, env_key: &Key) -> Result<Secret, SynthError> {
+    let props = SecretProps::default()
+        .description("signs the expense list cursors; replacing it invalidates open cursors")
+        .encryption_key(env_key);
+    Secret::new(stack, "CursorKey", props)
 }
 
 /// The function of one handler, granted exactly the handler's declared actions.
@@ -149,8 +144,9 @@ fn handler_function(
     for variable in &handler.env {
         let value = match variable {
             Variable::TableName => shared.table.name(),
-            Variable::CursorKey => shared.cursor_key.clone(),
+            Variable::CursorKeySecretArn => shared.cursor_secret.arn(),
             Variable::UserPoolId => shared.users.pool_id(),
+            Variable::AllowedOrigins => shared.allowed_origins.clone(),
         };
         props = props.env(variable.name(), value);
     }
@@ -162,6 +158,9 @@ fn handler_function(
     let function = Function::new(stack, &handler.id, props)?;
     shared.table.grant(stack, &function, &handler.table)?;
     shared.users.grant(stack, &function, &handler.user_pool);
+    shared
+        .cursor_secret
+        .grant(stack, &function, &handler.cursor_secret);
     for (detail, reason) in &handler.waivers {
         let waiver = Waiver::new("IAM001", *reason).detail(detail.as_str());
         stack.add_waiver(function.role(), waiver)?;

@@ -46,6 +46,21 @@ impl Bundles {
         self.by_bin.get(bin)
     }
 
+    /// One line per bundle, by binary name: the zip's size, which is what Lambda downloads on a
+    /// cold start and what counts against the 50 MB upload limit.
+    pub fn size_report(&self) -> String {
+        self.by_bin
+            .iter()
+            .map(|(bin, bundle)| {
+                let mib = bundle.zip.len() as f64 / (1024.0 * 1024.0);
+                format!(
+                    "  {bin}: {mib:.2} MiB zipped ({} bytes)\n",
+                    bundle.zip.len()
+                )
+            })
+            .collect()
+    }
+
     /// The zip files to write into the output directory, by name, without repeats (two
     /// identical executables share one zip).
     pub fn files(&self) -> Vec<OutputFile> {
@@ -81,6 +96,7 @@ pub fn build(builder: Builder, target_dir: &Path) -> anyhow::Result<Bundles> {
         paths.len(),
         started.elapsed().as_secs_f64()
     );
+    eprint!("{}", bundles.size_report());
     Ok(bundles)
 }
 
@@ -238,6 +254,23 @@ mod tests {
         let mut expected = vec![bundle.path(), other.path()];
         expected.sort();
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn the_size_report_names_every_bundle() {
+        let bundle = bundle::zip_bootstrap(b"exe").unwrap();
+        let by_bin = [("a-fn", &bundle), ("b-fn", &bundle)]
+            .into_iter()
+            .map(|(bin, bundle)| (bin.to_owned(), bundle.clone()))
+            .collect();
+        let report = Bundles { by_bin }.size_report();
+        let size = bundle.zip.len();
+        assert_eq!(
+            report,
+            format!(
+                "  a-fn: 0.00 MiB zipped ({size} bytes)\n  b-fn: 0.00 MiB zipped ({size} bytes)\n"
+            )
+        );
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! `lambda-release` profile, checks their glibc, zips them deterministically and names each
 //! zip by its sha256; `synth --no-build` then reuses them, byte for byte. Slow the first time
 //! (a release build of the handlers with the AWS SDK), so everything is checked on one build.
+//!
+//! The build takes the path a user's machine would: `cargo lambda build --x86-64` (zig, for
+//! provided.al2023) when cargo-lambda is on PATH, as it is under `scripts/test` and in CI
+//! (`scripts/setup-tools` installs it into `.venv-aws`), else a host build; the test asserts
+//! which one ran, and the glibc check holds either way.
 
 use std::env;
 use std::fs;
@@ -9,7 +14,7 @@ use std::io::{Cursor, Read as _};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use stackwright::package::{bundle, glibc};
+use stackwright::package::{Builder, bundle, glibc};
 
 use crate::support::{files_in, stackwright_with_target};
 
@@ -45,11 +50,23 @@ fn synth_builds_checks_and_zips_each_function_deterministically() {
     let target = shared_target_dir();
     let built = stackwright_with_target(cwd.path(), &["synth", "--out", "built"], &target);
     assert_eq!(built.code, 0, "{}", built.stderr);
-    assert!(
-        built.stderr.contains("building the Lambda functions: "),
+    let expected = format!(
+        "building the Lambda functions: {}",
+        Builder::detect().describe()
+    );
+    assert!(built.stderr.contains(&expected), "{}", built.stderr);
+    let sizes: Vec<&str> = built
+        .stderr
+        .lines()
+        .filter(|line| line.contains(" MiB zipped ("))
+        .collect();
+    assert_eq!(
+        sizes.len(),
+        expense_lambda::functions::ALL.len(),
         "{}",
         built.stderr
     );
+    eprintln!("{:?}:\n{}", Builder::detect(), sizes.join("\n"));
     let out = cwd.path().join("built");
 
     let assets = manifest_assets(&out);

@@ -10,8 +10,11 @@ async fn main() -> anyhow::Result<()> {
     runtime::init_logging();
     let config = runtime::sdk_config().await;
     let table = runtime::table(&config, process_env).context("cannot start erase-me")?;
+    let origins = runtime::allowed_origins(process_env).context("cannot start erase-me")?;
     let pool = runtime::user_pool(&config, process_env).context("cannot start erase-me")?;
-    runtime::serve(&ERASE_ME, |request| erase::handle(&table, &pool, request))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
+    runtime::serve(&ERASE_ME, &origins, |request| {
+        erase::handle(&table, &pool, request)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e))
 }

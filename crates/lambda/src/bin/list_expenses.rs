@@ -10,8 +10,12 @@ async fn main() -> anyhow::Result<()> {
     runtime::init_logging();
     let config = runtime::sdk_config().await;
     let table = runtime::table(&config, process_env).context("cannot start list-expenses")?;
-    let cursor_key = runtime::cursor_key(process_env).context("cannot start list-expenses")?;
-    runtime::serve(&LIST_EXPENSES, |request| {
+    let origins = runtime::allowed_origins(process_env).context("cannot start list-expenses")?;
+    let secrets = expense_lambda::secret::client(&config);
+    let cursor_key = runtime::cursor_key(&secrets, process_env)
+        .await
+        .context("cannot start list-expenses")?;
+    runtime::serve(&LIST_EXPENSES, &origins, |request| {
         list::handle(&table, &cursor_key, request)
     })
     .await

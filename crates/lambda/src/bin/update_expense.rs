@@ -10,7 +10,10 @@ async fn main() -> anyhow::Result<()> {
     runtime::init_logging();
     let config = runtime::sdk_config().await;
     let table = runtime::table(&config, process_env).context("cannot start update-expense")?;
-    runtime::serve(&UPDATE_EXPENSE, |request| update::handle(&table, request))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))
+    let origins = runtime::allowed_origins(process_env).context("cannot start update-expense")?;
+    runtime::serve(&UPDATE_EXPENSE, &origins, |request| {
+        update::handle(&table, request)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e))
 }

@@ -17,13 +17,15 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
     ScalarAttributeType,
 };
-use base64::Engine as _;
 use serde_json::{Value, json};
 use ulid::Ulid;
 
+use expense_lambda::cors::AllowedOrigins;
 use expense_lambda::cursor::CursorKey;
 use expense_lambda::db::Table;
-use expense_lambda::functions::{self, Function, PARTITION_KEY, SORT_KEY};
+use expense_lambda::functions::{
+    self, CURSOR_KEY_SECRET_ARN_ENV, Function, PARTITION_KEY, SORT_KEY,
+};
 use expense_lambda::handlers::{create, delete, erase, export, get, list, update};
 use expense_lambda::runtime;
 use expense_lambda::user_pool::UserPool;
@@ -31,6 +33,10 @@ use lambda_http::RequestExt as _;
 
 use crate::fixtures::{Event, Reply};
 use crate::recorder::Recorder;
+
+/// The origins every trial's functions allow, as the stack would set them.
+pub(crate) const SITE_ORIGINS: &str =
+    "https://d111111abcdef8.cloudfront.net,https://app.example.com";
 
 /// Where the servers listen.
 #[derive(Debug, Clone)]
@@ -72,12 +78,15 @@ pub(crate) struct App {
     pub(crate) pool: UserPool,
     /// The key `list-expenses` signs cursors with.
     pub(crate) cursor_key: CursorKey,
+    /// The origins the functions answer CORS requests from.
+    pub(crate) origins: AllowedOrigins,
     /// A DynamoDB client that records nothing.
     pub(crate) admin: aws_sdk_dynamodb::Client,
     /// A Cognito client that records nothing.
     pub(crate) cognito: aws_sdk_cognitoidentityprovider::Client,
     recorder: Recorder,
     observed: Mutex<BTreeMap<&'static str, BTreeSet<String>>>,
+    cold_start: BTreeMap<&'static str, BTreeSet<String>>,
 }
 
 impl App {
@@ -89,9 +98,15 @@ impl App {
         let table_name = format!("expenses-{}", Ulid::new());
         create_table(&admin, &table_name).await;
         let pool_id = create_pool(&cognito).await;
-        let key =
-            base64::engine::general_purpose::STANDARD.encode(Ulid::new().to_bytes().repeat(2));
-        Self {
+        let secrets = secrets_client(&services.moto_url, None);
+        let secret_arn = create_secret(&secrets, &random_secret()).await;
+        let cursor_key = runtime::cursor_key(
+            &secrets_client(&services.moto_url, Some(&recorder)),
+            |name| (name == CURSOR_KEY_SECRET_ARN_ENV).then(|| secret_arn.clone()),
+        )
+        .await
+        .expect("the cursor key from the secret");
+        let mut app = Self {
             table: Table::with_client(
                 dynamodb_client(&services.dynamodb_url, Some(&recorder)),
                 table_name,
@@ -100,12 +115,20 @@ impl App {
                 cognito_client(&services.moto_url, Some(&recorder)),
                 pool_id,
             ),
-            cursor_key: CursorKey::from_base64(&key).expect("32-byte key"),
+            cursor_key,
+            origins: AllowedOrigins::parse(SITE_ORIGINS).expect("origins"),
             admin,
             cognito,
             recorder,
             observed: Mutex::default(),
-        }
+            cold_start: BTreeMap::new(),
+        };
+        // The cold start of `list-expenses` read the secret: its actions count as the
+        // function's, like those of its handler.
+        let started = app.recorder.take();
+        assert_declared(&functions::LIST_EXPENSES, &started);
+        app.cold_start.insert(functions::LIST_EXPENSES.bin, started);
+        app
     }
 
     /// Runs `function`'s handler on `event` the way its binary does (in the request span),
@@ -115,7 +138,7 @@ impl App {
         context.request_id = Ulid::new().to_string().to_lowercase();
         let request = event.request().with_lambda_context(context);
         self.recorder.take();
-        let response = runtime::traced(function, request, |request| async move {
+        let response = runtime::traced(function, &self.origins, request, |request| async move {
             match function.bin {
                 "create-expense" => create::handle(&self.table, request).await,
                 "list-expenses" => list::handle(&self.table, &self.cursor_key, request).await,
@@ -143,23 +166,28 @@ impl App {
 
     fn record(&self, function: &'static Function) {
         let performed = self.recorder.take();
-        let undeclared: Vec<_> = performed
-            .iter()
-            .filter(|a| !function.actions.contains(&a.as_str()))
-            .collect();
-        assert!(
-            undeclared.is_empty(),
-            "{} performed undeclared actions {undeclared:?}",
-            function.bin
-        );
+        assert_declared(function, &performed);
         let mut observed = self.observed.lock().expect("observed lock");
         observed.entry(function.bin).or_default().extend(performed);
     }
 
-    /// Every action `function` performed in this trial.
-    pub(crate) fn observed(&self, function: &Function) -> BTreeSet<String> {
+    /// Every action `function`'s handler performed in this trial.
+    pub(crate) fn handled(&self, function: &Function) -> BTreeSet<String> {
         let observed = self.observed.lock().expect("observed lock");
         observed.get(function.bin).cloned().unwrap_or_default()
+    }
+
+    /// Every action `function` performed in this trial: at cold start and in its handler.
+    pub(crate) fn observed(&self, function: &Function) -> BTreeSet<String> {
+        let mut all = self.handled(function);
+        all.extend(
+            self.cold_start
+                .get(function.bin)
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        all
     }
 
     /// Creates an expense for `user` through the handler; returns its JSON.
@@ -248,6 +276,19 @@ impl App {
     }
 }
 
+/// Panics if `function` performed an action it does not declare.
+fn assert_declared(function: &Function, performed: &BTreeSet<String>) {
+    let undeclared: Vec<_> = performed
+        .iter()
+        .filter(|a| !function.actions.contains(&a.as_str()))
+        .collect();
+    assert!(
+        undeclared.is_empty(),
+        "{} performed undeclared actions {undeclared:?}",
+        function.bin
+    );
+}
+
 /// A valid expense body.
 pub(crate) fn expense_body(amount: &str, date: &str, description: &str) -> Value {
     json!({
@@ -277,6 +318,42 @@ fn dynamodb_client(url: &str, recorder: Option<&Recorder>) -> aws_sdk_dynamodb::
         config = config.interceptor(recorder.clone());
     }
     aws_sdk_dynamodb::Client::from_conf(config.build())
+}
+
+/// A secret value like the stack's: 78 letters and digits.
+pub(crate) fn random_secret() -> String {
+    (0..3).map(|_| Ulid::new().to_string()).collect()
+}
+
+/// A secret in moto holding `value`; returns its ARN.
+pub(crate) async fn create_secret(client: &aws_sdk_secretsmanager::Client, value: &str) -> String {
+    let output = client
+        .create_secret()
+        .name(format!("cursor-key-{}", Ulid::new()))
+        .secret_string(value)
+        .send()
+        .await
+        .expect("create secret");
+    output.arn().expect("secret arn").to_owned()
+}
+
+/// A Secrets Manager client on moto.
+pub(crate) fn secrets_client(
+    url: &str,
+    recorder: Option<&Recorder>,
+) -> aws_sdk_secretsmanager::Client {
+    use aws_sdk_secretsmanager::config;
+    let mut builder = config::Builder::new()
+        .behavior_version(config::BehaviorVersion::latest())
+        .region(config::Region::new("us-east-1"))
+        .credentials_provider(config::Credentials::new(
+            "testing", "testing", None, None, "tests",
+        ))
+        .endpoint_url(url);
+    if let Some(recorder) = recorder {
+        builder = builder.interceptor(recorder.clone());
+    }
+    aws_sdk_secretsmanager::Client::from_conf(builder.build())
 }
 
 fn cognito_client(

@@ -144,7 +144,7 @@ pub(crate) async fn requests_without_claims_are_401(services: Services) {
                 .await
                 .expect_error(401, "unauthenticated", None);
             assert!(
-                app.observed(function).is_empty(),
+                app.handled(function).is_empty(),
                 "{} called AWS before authenticating",
                 function.bin
             );

@@ -1,5 +1,5 @@
 //! Integration tests of the seven handlers against DynamoDB Local (AWS's own implementation)
-//! and moto's Cognito, invoked in-process with API Gateway proxy events.
+//! and moto's Cognito and Secrets Manager, invoked in-process with API Gateway proxy events.
 //!
 //! This binary has its own harness (libtest-mimic) so that it can start both servers once,
 //! run every trial against them, and stop them before exiting. Each trial gets its own table
@@ -7,6 +7,7 @@
 //! servers the run fails.
 
 mod app;
+mod cors;
 mod crud;
 mod erase;
 mod export;
@@ -18,6 +19,7 @@ mod logs;
 mod pagination;
 mod recorder;
 mod servers;
+mod startup;
 mod validation;
 
 use std::future::Future;
@@ -59,6 +61,11 @@ fn all_trials() -> Vec<(&'static str, TrialFn)> {
         export::format_negotiation_and_limits,
         erase::erase_removes_every_item_and_the_user,
         logs::logs_carry_request_ids_and_no_personal_data,
+        cors::every_function_names_an_allowed_origin_on_success,
+        cors::errors_carry_the_cors_headers_too,
+        cors::other_origins_are_not_named,
+        startup::the_cursor_key_is_the_secrets_value,
+        startup::unusable_secrets_stop_the_cold_start,
         least_privilege::create_expense,
         least_privilege::list_expenses,
         least_privilege::get_expense,

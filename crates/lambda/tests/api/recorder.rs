@@ -47,6 +47,7 @@ impl Intercept for Recorder {
             }
             ("DynamoDB", name) => vec![format!("dynamodb:{name}")],
             ("Cognito Identity Provider", name) => vec![format!("cognito-idp:{name}")],
+            ("Secrets Manager", name) => vec![format!("secretsmanager:{name}")],
             (service, name) => vec![format!("unknown-service({service}):{name}")],
         };
         self.0

@@ -49,6 +49,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
 
 pub use resource::{Resource, TagStyle};

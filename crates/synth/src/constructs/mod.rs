@@ -11,6 +11,7 @@ pub mod function;
 pub mod key;
 pub mod log_group;
 pub mod rest_api;
+pub mod secret;
 pub mod site;
 pub mod table;
 pub mod user_pool;
@@ -20,6 +21,7 @@ pub use bucket::{Bucket, BucketProps};
 pub use function::{Architecture, Function, FunctionProps};
 pub use key::{Key, KeyProps};
 pub use log_group::{LogGroup, LogGroupProps};
+pub use secret::{Secret, SecretProps};
 pub use site::{CustomDomain, Site, SiteProps};
 pub use user_pool::{Mfa, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps};
 

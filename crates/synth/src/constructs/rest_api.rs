@@ -38,7 +38,7 @@ use crate::logical_id::{ConstructPath, LogicalId};
 use crate::stack::Stack;
 
 /// The request headers a browser may send.
-const ALLOWED_HEADERS: &str = "Authorization,Content-Type,Idempotency-Key";
+const ALLOWED_HEADERS: &str = "Authorization,Content-Type,Idempotency-Key,If-Match";
 
 /// The JSON access log line: who called what, the outcome, and the Cognito subject.
 const ACCESS_LOG_FORMAT: &str = concat!(
