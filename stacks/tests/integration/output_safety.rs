@@ -125,7 +125,14 @@ fn a_killed_synth_leaves_the_old_or_the_new_output() {
     let mut killed_mid_run = 0;
     for i in 0..KILLS {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stackwright"))
-            .args(["synth", "--no-build", "--env", "prod", "--out", path_str(&out)])
+            .args([
+                "synth",
+                "--no-build",
+                "--env",
+                "prod",
+                "--out",
+                path_str(&out),
+            ])
             .current_dir(cwd.path())
             // As in `synth_env`: the same placeholders, and no Lambda build for a kill to orphan.
             .env("CARGO_TARGET_DIR", cwd.path().join("no-lambda-target"))
