@@ -137,3 +137,30 @@ Method.create_from_cloudformation_json = _method_create
 
 # moto's Deployment has no physical id, so Ref gives a Python object.
 Deployment.physical_resource_id = property(lambda self: self.id)
+
+
+def _tls_only_deny(statement: dict) -> bool:
+    condition = statement.get("Condition") or {}
+    secure = condition.get("Bool", {}).get("aws:SecureTransport")
+    return statement.get("Effect") == "Deny" and list(condition) == ["Bool"] and str(secure).lower() == "false"
+
+
+def _get_permission(self, action: str, resource: str):
+    """moto ignores policy conditions, so a TLS-only bucket policy (Deny when
+    aws:SecureTransport is false) would deny every request. The local endpoint stands in
+    for AWS's HTTPS endpoints: requests count as TLS and such statements never apply."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    document["Statement"] = [s for s in statements if not _tls_only_deny(s)]
+    if not document["Statement"]:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+
+FakeBucket.get_permission = _get_permission

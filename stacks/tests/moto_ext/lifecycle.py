@@ -201,8 +201,12 @@ def _roll_back(stack, change_set, before_ids, before_json, before_template, erro
         except Exception as delete_error:
             _event(stack, logical_id, resource_json.get("Type", ""), "DELETE_FAILED", reason=_reason(delete_error))
     if creating:
-        # GetTemplate still answers for a rolled-back stack, as on AWS.
+        # GetTemplate still answers for a rolled-back stack, as on AWS. moto's resource map
+        # creates a resource whenever it is looked up, so only the kept ones stay in it.
         stack.template = change_set.template
+        resources._resource_json_map = {
+            i: j for i, j in declared.items() if resources._parsed_resources.get(i) is not None
+        }
     else:
         resources._resource_json_map = before_json
         resources._template = before_template
