@@ -179,7 +179,7 @@ fn connect(target: &TargetArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clie
     });
     let connection = Connection {
         endpoint_url,
-        region: loaded.config.region.clone(),
+        region: loaded.config.region,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -189,26 +189,62 @@ pub fn compare(properties: &Value, role: &DeployedRole) -> Vec<String> {
 fn compare_document(name: &str, expected: &Value, deployed: &Value) -> Vec<String> {
     let expected = statements(expected);
     let deployed = statements(deployed);
-    let mut messages: Vec<String> = deployed
+    let mut missing: Vec<&Value> = expected
+        .iter()
+        .filter(|e| !deployed.iter().any(|d| matches(e, d)))
+        .collect();
+    let mut messages = Vec::new();
+    for extra in deployed
         .iter()
         .filter(|d| !expected.iter().any(|e| matches(e, d)))
-        .map(|d| {
-            let extra = extra_actions(&expected, d);
-            let what = if extra.is_empty() {
-                String::new()
-            } else {
-                format!(" (actions not in the template: {})", extra.join(", "))
-            };
-            format!("inline policy `{name}` has a statement that is not in the template{what}: {d}")
-        })
-        .collect();
+    {
+        // The same statement edited by hand: report the action difference once.
+        match missing.iter().position(|e| same_place(e, extra)) {
+            Some(index) => {
+                let original = missing.remove(index);
+                messages.push(edited(name, original, extra));
+            }
+            None => messages.push(format!(
+                "inline policy `{name}` has a statement that is not in the template: {extra}"
+            )),
+        }
+    }
     messages.extend(
-        expected
-            .iter()
-            .filter(|e| !deployed.iter().any(|d| matches(e, d)))
+        missing
+            .into_iter()
             .map(|e| format!("inline policy `{name}` lacks a statement of the template: {e}")),
     );
     messages
+}
+
+/// Same effect and resources: the statement the deployed one was most likely edited from.
+fn same_place(expected: &Value, deployed: &Value) -> bool {
+    expected.get("Effect") == deployed.get("Effect")
+        && resources_match(expected.get("Resource"), deployed.get("Resource"))
+}
+
+fn edited(name: &str, expected: &Value, deployed: &Value) -> String {
+    let actions = |s: &Value| string_set(s.get("Action"), true).unwrap_or_default();
+    let (want, have) = (actions(expected), actions(deployed));
+    let added: Vec<&str> = have.difference(&want).map(String::as_str).collect();
+    let removed: Vec<&str> = want.difference(&have).map(String::as_str).collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("actions not in the template: {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!(
+            "actions of the template missing: {}",
+            removed.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("its condition or resources differ".to_owned());
+    }
+    format!(
+        "inline policy `{name}` differs from the template ({}): {deployed}",
+        parts.join("; ")
+    )
 }
 
 fn statements(document: &Value) -> Vec<Value> {
@@ -265,20 +301,6 @@ fn resources_match(expected: Option<&Value>, deployed: Option<&Value>) -> bool {
         .filter(|d| !d.as_str().is_some_and(|s| literal.contains(s)))
         .count();
     unmatched == computed
-}
-
-fn extra_actions(expected: &[Value], deployed: &Value) -> Vec<String> {
-    let granted: BTreeSet<String> = expected
-        .iter()
-        .filter(|e| e.get("Effect") == deployed.get("Effect"))
-        .filter_map(|e| string_set(e.get("Action"), true))
-        .flatten()
-        .collect();
-    string_set(deployed.get("Action"), true)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|action| !granted.contains(action))
-        .collect()
 }
 
 /// Managed policies by the name after `:policy/`, since the template may build the ARN
@@ -350,7 +372,7 @@ mod tests {
             &properties(),
             &deployed(&["dynamodb:GetItem", "dynamodb:DeleteTable"]),
         );
-        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(
             messages[0].contains("actions not in the template: dynamodb:deletetable"),
             "{}",

@@ -156,7 +156,9 @@ impl Env {
             .iter()
             .find(|r| {
                 r.resource_type() == Some(resource_type)
-                    && r.logical_resource_id().unwrap_or_default().starts_with(prefix)
+                    && r.logical_resource_id()
+                        .unwrap_or_default()
+                        .starts_with(prefix)
             })
             .and_then(|r| r.physical_resource_id())
             .unwrap_or_else(|| panic!("no {resource_type} in the stack"))
