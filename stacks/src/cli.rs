@@ -69,10 +69,12 @@ pub(crate) enum Command {
     /// Uses the last Lambda bundles like synth --no-build, so the code keys match the last
     /// synth. Replacements are marked; IAM, resource-policy and security-group changes are
     /// repeated in their own section.
+    #[command(after_help = DIFF_EXIT_STATUS)]
     Diff(TargetArgs),
 
     /// Compare each deployed IAM role's inline and attached policies with the synthesized
     /// ones; any drift is a finding of IAM-1 (exit 0 none, 1 drift, 2 error).
+    #[command(after_help = VERIFY_EXIT_STATUS)]
     Verify(TargetArgs),
 
     /// Delete the stacks; list first what their DeletionPolicy keeps (tables, keys, ...).
@@ -84,6 +86,18 @@ const DEPLOY_EXIT_STATUS: &str = "\
 Exit status:
   0  success, or nothing to change
   1  the operation failed or rolled back, was refused by the replacement guard, or was declined
+  2  usage, config, credentials or API error";
+
+const DIFF_EXIT_STATUS: &str = "\
+Exit status:
+  0  no difference
+  1  differences
+  2  usage, config, credentials or API error";
+
+const VERIFY_EXIT_STATUS: &str = "\
+Exit status:
+  0  the deployed roles match the templates
+  1  drift (findings of IAM-1)
   2  usage, config, credentials or API error";
 
 /// Which stacks, built from which config, deployed where.
@@ -228,6 +242,41 @@ mod tests {
     fn env_and_config_conflict() {
         let err = parse(&["synth", "--env", "prod", "--config", "x.toml"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn deploy_takes_the_target_and_its_own_flags() {
+        let Command::Deploy(args) = parse(&[
+            "deploy",
+            "--env",
+            "prod",
+            "--stack",
+            "s",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "--yes",
+            "--allow-replace",
+            "--no-build",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not deploy");
+        };
+        assert_eq!(args.target.config.env, "prod");
+        assert_eq!(args.target.stack, ["s"]);
+        assert_eq!(
+            args.target.endpoint_url.as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert!(args.yes && args.allow_replace && args.no_build);
+        assert_eq!(args.timeout_minutes, 60);
+    }
+
+    #[test]
+    fn destroy_does_not_take_deploy_flags() {
+        let err = parse(&["destroy", "--allow-replace"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
     }
 

@@ -403,11 +403,11 @@ mod tests {
         let text = render(&diff);
         assert!(text.starts_with("Security changes"), "{text}");
         assert!(
-            text.contains("[+] {\"Action\":[\"s3:GetObject\",\"s3:PutObject\"]"),
+            text.contains("[+] {\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"]"),
             "{text}"
         );
         assert!(
-            text.contains("[-] {\"Action\":[\"s3:GetObject\"]"),
+            text.contains("[-] {\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"]"),
             "{text}"
         );
     }
