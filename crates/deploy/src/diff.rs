@@ -403,7 +403,9 @@ mod tests {
         let text = render(&diff);
         assert!(text.starts_with("Security changes"), "{text}");
         assert!(
-            text.contains("[+] {\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"]"),
+            text.contains(
+                "[+] {\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\"]"
+            ),
             "{text}"
         );
         assert!(

@@ -131,7 +131,7 @@ pub async fn follow(
         let events = fetch_new(client, stack_id, &mut seen).await?;
         for event in events {
             progress.show(&event);
-            if first_failure.is_none() && is_failure(&event, stack_id) {
+            if first_failure.is_none() && is_failure(&event) {
                 first_failure = Some(event);
             }
         }
@@ -156,10 +156,9 @@ pub async fn follow(
 
 /// A resource's `*_FAILED` event with a reason; the stack's own failure events only repeat
 /// a resource's reason, and "Resource creation cancelled" is a consequence, not a cause.
-fn is_failure(event: &Event, stack_id: &str) -> bool {
+fn is_failure(event: &Event) -> bool {
     event.status.ends_with("_FAILED")
         && event.resource_type != "AWS::CloudFormation::Stack"
-        && !stack_id.is_empty()
         && event
             .reason
             .as_deref()
@@ -236,19 +235,22 @@ mod tests {
     #[test]
     fn the_cause_is_a_resource_failure_with_a_reason() {
         let table = "AWS::DynamoDB::Table";
-        assert!(is_failure(
-            &event("CREATE_FAILED", table, Some("Table already exists")),
-            "s"
-        ));
-        assert!(!is_failure(
-            &event("CREATE_FAILED", table, Some("Resource creation cancelled")),
-            "s"
-        ));
-        assert!(!is_failure(
-            &event("CREATE_FAILED", "AWS::CloudFormation::Stack", Some("x")),
-            "s"
-        ));
-        assert!(!is_failure(&event("CREATE_COMPLETE", table, None), "s"));
+        assert!(is_failure(&event(
+            "CREATE_FAILED",
+            table,
+            Some("Table already exists")
+        )));
+        assert!(!is_failure(&event(
+            "CREATE_FAILED",
+            table,
+            Some("Resource creation cancelled")
+        )));
+        assert!(!is_failure(&event(
+            "CREATE_FAILED",
+            "AWS::CloudFormation::Stack",
+            Some("x")
+        )));
+        assert!(!is_failure(&event("CREATE_COMPLETE", table, None)));
     }
 
     #[test]

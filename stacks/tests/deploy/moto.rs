@@ -54,6 +54,8 @@ impl Moto {
                 "PYTHONPATH",
                 Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
             )
+            // No __pycache__ left in the source tree.
+            .env("PYTHONDONTWRITEBYTECODE", "1")
             .stdin(Stdio::null())
             .stdout(file.try_clone().expect("log handle"))
             .stderr(file)
