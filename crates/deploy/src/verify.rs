@@ -1,6 +1,6 @@
 //! Drift between the synthesized IAM roles and the deployed ones, read back through IAM.
 //!
-//! A role's inline policies, attached managed policies and trust policy are compared with
+//! A role's inline policies and attached managed policies are compared with
 //! the template. Statements are compared by effect, actions and resources; a resource the
 //! template computes (`Ref`, `Fn::GetAtt`, `Fn::Sub`, ...) matches any deployed resource in
 //! the same position, because its resolved value is CloudFormation's business. Every
