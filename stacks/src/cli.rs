@@ -49,6 +49,112 @@ pub(crate) enum Command {
 
     /// Print a template as the linter reads it, as canonical JSON.
     Decode(policy_lint::cli::DecodeArgs),
+
+    /// Synthesize, lint and deploy the stacks through CloudFormation change sets.
+    ///
+    /// Runs synth first (a failing check or error-level lint finding stops the deploy),
+    /// uploads the Lambda bundles to the asset bucket (stackwright-assets-<account>-<region>,
+    /// created if missing: encrypted, private, TLS-only), creates a change set and shows it.
+    /// A change set that replaces or removes a table, user pool, key or a bucket with data is
+    /// refused unless --allow-replace. Asks before executing unless --yes; without a terminal
+    /// on stdin it never waits and needs --yes. Then follows the stack events to a final state
+    /// and prints the stack outputs. Credentials and region come from the standard AWS chain
+    /// (the config's region wins).
+    #[command(after_help = DEPLOY_EXIT_STATUS)]
+    Deploy(DeployArgs),
+
+    /// Compare the synthesized templates with the deployed ones, resource by resource
+    /// (exit 0 no difference, 1 differences, 2 error).
+    ///
+    /// Uses the last Lambda bundles like synth --no-build, so the code keys match the last
+    /// synth. Replacements are marked; IAM, resource-policy and security-group changes are
+    /// repeated in their own section.
+    #[command(after_help = DIFF_EXIT_STATUS)]
+    Diff(TargetArgs),
+
+    /// Compare each deployed IAM role's inline and attached policies with the synthesized
+    /// ones; any drift is a finding of IAM-1 (exit 0 none, 1 drift, 2 error).
+    #[command(after_help = VERIFY_EXIT_STATUS)]
+    Verify(TargetArgs),
+
+    /// Delete the stacks; list first what their DeletionPolicy keeps (tables, keys, ...).
+    #[command(after_help = DEPLOY_EXIT_STATUS)]
+    Destroy(DestroyArgs),
+}
+
+const DEPLOY_EXIT_STATUS: &str = "\
+Exit status:
+  0  success, or nothing to change
+  1  the operation failed or rolled back, was refused by the replacement guard, or was declined
+  2  usage, config, credentials or API error";
+
+const DIFF_EXIT_STATUS: &str = "\
+Exit status:
+  0  no difference
+  1  differences
+  2  usage, config, credentials or API error";
+
+const VERIFY_EXIT_STATUS: &str = "\
+Exit status:
+  0  the deployed roles match the templates
+  1  drift (findings of IAM-1)
+  2  usage, config, credentials or API error";
+
+/// Which stacks, built from which config, deployed where.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TargetArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+
+    /// Only this stack (repeat for several); default: every stack of the app.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) stack: Vec<String>,
+
+    /// Send every AWS call to this endpoint (a local stand-in); default: AWS_ENDPOINT_URL
+    /// when set, else AWS's own endpoints.
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint_url: Option<String>,
+
+    /// The synth output directory (templates, bundles, manifest.json).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DeployArgs {
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+
+    /// Reuse the last Lambda bundles instead of building them (as synth --no-build).
+    #[arg(long)]
+    pub(crate) no_build: bool,
+
+    /// Execute the change set without asking.
+    #[arg(long)]
+    pub(crate) yes: bool,
+
+    /// Allow replacing or removing stateful resources (tables, user pools, keys, buckets
+    /// with data). Their data does not come with them.
+    #[arg(long)]
+    pub(crate) allow_replace: bool,
+
+    /// Give up waiting for a change set or stack operation after this many minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub(crate) timeout_minutes: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DestroyArgs {
+    #[command(flatten)]
+    pub(crate) target: TargetArgs,
+
+    /// Delete without asking.
+    #[arg(long)]
+    pub(crate) yes: bool,
+
+    /// Give up waiting for the deletion after this many minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub(crate) timeout_minutes: u64,
 }
 
 /// Which config file to build the stacks from.
@@ -151,6 +257,41 @@ mod tests {
         assert_eq!(args.limits.max_file_size.map(|s| s.bytes()), Some(2 << 20));
         assert_eq!(args.limits.max_depth.map(|d| d.get()), Some(8));
         let err = parse(&["lint", "--max-depth", "0", "t.json"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn deploy_takes_the_target_and_its_own_flags() {
+        let Command::Deploy(args) = parse(&[
+            "deploy",
+            "--env",
+            "prod",
+            "--stack",
+            "s",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "--yes",
+            "--allow-replace",
+            "--no-build",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!("not deploy");
+        };
+        assert_eq!(args.target.config.env, "prod");
+        assert_eq!(args.target.stack, ["s"]);
+        assert_eq!(
+            args.target.endpoint_url.as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert!(args.yes && args.allow_replace && args.no_build);
+        assert_eq!(args.timeout_minutes, 60);
+    }
+
+    #[test]
+    fn destroy_does_not_take_deploy_flags() {
+        let err = parse(&["destroy", "--allow-replace"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
     }
 

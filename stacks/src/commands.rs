@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use stackwright::assembly::{self, RenderedStack};
 use stackwright::{app, check, compliance, output, package};
 
+use crate::aws_commands;
 use crate::cli::{Command, ConfigArgs, SynthArgs};
 
 const STDOUT: &str = "cannot write to stdout";
@@ -30,10 +31,23 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
         Command::Schema => schema(),
         Command::Lint(args) => lint_command(args),
         Command::Decode(args) => decode_command(args),
+        Command::Deploy(args) => aws_commands::deploy(args),
+        Command::Diff(args) => aws_commands::diff(args),
+        Command::Destroy(args) => aws_commands::destroy(args),
+        Command::Verify(args) => aws_commands::verify(args),
     }
 }
 
 fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
+    Ok(match synth_and_write(args)? {
+        Some(_) => Status::Success,
+        None => Status::CheckFailed,
+    })
+}
+
+/// Synthesizes, checks, lints and writes the output directory (what `synth` does); the
+/// written stacks, or `None` when the check or an error-level lint finding stopped it.
+pub(crate) fn synth_and_write(args: &SynthArgs) -> anyhow::Result<Option<Vec<RenderedStack>>> {
     let loaded = app::load_config(&config_path(&args.config)?)?;
     // Stack names and the config are checked before the (slow) build of the functions.
     app::select(app::synthesize(&loaded.config)?, &args.stack)?;
@@ -48,10 +62,10 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {
         report_findings(&findings, &args.out);
-        return Ok(Status::CheckFailed);
+        return Ok(None);
     }
     let Some(reports) = lint_stacks(&stacks, &args.out) else {
-        return Ok(Status::CheckFailed);
+        return Ok(None);
     };
 
     let config_path = config_path(&args.config)?;
@@ -64,7 +78,7 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
     print_written(&args.out, &stacks).context(STDOUT)?;
-    Ok(Status::Success)
+    Ok(Some(stacks))
 }
 
 /// Lints every synthesized template as it will be written, printing what
@@ -156,7 +170,7 @@ fn schema() -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-fn config_path(args: &ConfigArgs) -> anyhow::Result<PathBuf> {
+pub(crate) fn config_path(args: &ConfigArgs) -> anyhow::Result<PathBuf> {
     match &args.config {
         Some(path) => Ok(path.clone()),
         None => app::env_config_path(&args.env),

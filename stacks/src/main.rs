@@ -4,6 +4,7 @@
 //! check, 2 a usage, config or IO error. clap already exits with 2 on bad usage and 0 for
 //! `--help` and `--version`; everything else is decided here.
 
+mod aws_commands;
 mod cli;
 mod commands;
 

@@ -1,0 +1,79 @@
+//! The failures of deploy operations, each naming the stack, change set or call involved.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+/// What went wrong talking to AWS or preparing a deployment.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An API call failed; `message` is the service's (or transport's) description.
+    #[error("{call} failed: {message}")]
+    Api { call: &'static str, message: String },
+    /// No region in the environment, profile or config.
+    #[error("no AWS region: set AWS_REGION, a profile region or `region` in the config")]
+    NoRegion,
+    /// The stack is not deployed.
+    #[error("stack `{0}` does not exist")]
+    StackMissing(String),
+    /// The stack is in a state from which CloudFormation accepts no change.
+    #[error("stack `{stack}` is in state {status}: {hint}")]
+    StackNotReady {
+        stack: String,
+        status: String,
+        hint: &'static str,
+    },
+    /// A wait exceeded its limit.
+    #[error("timed out after {waited:?} waiting for {what}")]
+    TimedOut { what: String, waited: Duration },
+    /// CloudFormation could not compute the change set.
+    #[error("change set `{name}` of stack `{stack}` failed: {reason}")]
+    ChangeSetFailed {
+        stack: String,
+        name: String,
+        reason: String,
+    },
+    /// An asset file could not be read.
+    #[error("cannot read asset `{id}` at `{}`: {source}", path.display())]
+    AssetUnreadable {
+        id: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An asset has no bytes yet.
+    #[error("asset `{0}` is a placeholder (no built Lambda bundle): run synth without --no-build")]
+    PlaceholderAsset(String),
+    /// An asset's bytes do not match the digest the template was synthesized with.
+    #[error("asset `{id}` at `{}` has sha256 {actual}, the template expects {expected}", path.display())]
+    AssetChanged {
+        id: String,
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    /// The manifest's asset description is not one this version understands.
+    #[error("asset entry {index} of stack `{stack}` is malformed: {reason}")]
+    AssetMalformed {
+        stack: String,
+        index: usize,
+        reason: String,
+    },
+    /// A template or deployed document is not what CloudFormation or IAM should return.
+    #[error("{what} is not valid JSON: {reason}")]
+    Malformed { what: String, reason: String },
+    /// A parameter without a default has no value on create.
+    #[error("parameter `{0}` has no default and no value; deploy cannot create the stack")]
+    ParameterMissing(String),
+    /// The operating system gave no random bytes for a generated secret.
+    #[error("cannot generate parameter `{name}`: {reason}")]
+    Randomness { name: String, reason: String },
+}
+
+/// Maps an SDK error of `call` to [`Error::Api`], keeping the service's code and message.
+pub(crate) fn api<E: std::error::Error + 'static>(call: &'static str) -> impl FnOnce(E) -> Error {
+    move |err| Error::Api {
+        call,
+        message: DisplayErrorContext(&err).to_string(),
+    }
+}

@@ -1,0 +1,22 @@
+//! Deploying synthesized stacks through the CloudFormation API: change sets with a guard for
+//! stateful resources, the asset bucket, stack events until a final state, template diffs,
+//! stack deletion and IAM drift checks.
+//!
+//! Everything that talks to AWS goes through [`client::Clients`], built from the standard
+//! credential and region chain; an endpoint URL points every client at a local stand-in.
+//! Nothing here prints parameter values or credentials.
+
+pub mod assets;
+pub mod changeset;
+pub mod client;
+pub mod deploy;
+pub mod destroy;
+pub mod diff;
+pub mod error;
+pub mod events;
+pub mod parameters;
+pub mod replacement;
+pub mod stack;
+pub mod verify;
+
+pub use error::Error;

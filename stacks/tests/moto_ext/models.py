@@ -1,0 +1,289 @@
+"""CloudFormation models for the resource types moto 5.2.1 skips silently.
+
+moto finds models through ``CloudFormationModel.__subclasses__()``, which lists direct
+subclasses only, so every class here inherits it directly. Types with a moto service
+backend create the resource there (so the service API sees it); the rest keep a record
+with a physical id and the attributes templates read, which is all CloudFormation needs.
+"""
+
+import json
+import random
+import string
+from typing import Any
+
+from moto.acm.models import acm_backends
+from moto.apigateway.models import apigateway_backends
+from moto.cognitoidp.models import cognitoidp_backends
+from moto.core.common_models import CloudFormationModel
+from moto.s3.models import s3_backends
+from moto.utilities.utils import get_partition
+
+
+def _random_id(length: int = 10) -> str:
+    return "".join(random.choices(string.ascii_lowercase + string.digits, k=length))
+
+
+def _failure(message: str) -> Exception:
+    """An error whose text becomes the CREATE_FAILED reason."""
+    return RuntimeError(message)
+
+
+class _Record:
+    """A resource kept as its properties, a physical id and read-only attributes."""
+
+    TYPE = ""
+    ATTRIBUTES: dict[str, str] = {}
+
+    def __init__(self, physical_id: str, properties: dict[str, Any], region_name: str):
+        self.id = physical_id
+        self.properties = properties
+        self.region_name = region_name
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        template = self.ATTRIBUTES[attribute_name]
+        return template.format(id=self.id, region=self.region_name)
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        return cls(_random_id(), cloudformation_json.get("Properties", {}), region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        original_resource.properties = cloudformation_json.get("Properties", {})
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        return None
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        return None
+
+
+class GatewayResponse(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::ApiGateway::GatewayResponse")
+    cloudformation_name_type = staticmethod(lambda: "")
+
+
+class ApiGatewayAccount(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::ApiGateway::Account")
+    cloudformation_name_type = staticmethod(lambda: "")
+
+
+class TopicPolicy(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::SNS::TopicPolicy")
+    cloudformation_name_type = staticmethod(lambda: "")
+
+
+class Alarm(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::CloudWatch::Alarm")
+    cloudformation_name_type = staticmethod(lambda: "AlarmName")
+    ATTRIBUTES = {"Arn": "arn:aws:cloudwatch:{region}:123456789012:alarm:{id}"}
+
+
+class OriginAccessControl(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::CloudFront::OriginAccessControl")
+    cloudformation_name_type = staticmethod(lambda: "")
+    ATTRIBUTES = {"Id": "{id}"}
+
+
+class Distribution(_Record, CloudFormationModel):
+    """Checks its viewer certificate exists in ACM in us-east-1, as CloudFront does."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::CloudFront::Distribution")
+    cloudformation_name_type = staticmethod(lambda: "")
+    ATTRIBUTES = {"DomainName": "{id}.cloudfront.net", "Id": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        config = properties.get("DistributionConfig", {})
+        certificate = config.get("ViewerCertificate", {}).get("AcmCertificateArn")
+        if certificate:
+            _check_certificate(account_id, certificate)
+        return cls(_random_id(14).upper(), properties, region_name)
+
+
+def _check_certificate(account_id: str, arn: str) -> None:
+    backend = acm_backends[account_id]["us-east-1"]
+    if arn not in backend._certificates:
+        raise _failure(
+            "Invalid request provided: AWS::CloudFront::Distribution: The specified SSL "
+            "certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't "
+            "include a valid certificate chain."
+        )
+
+
+class Stage(_Record, CloudFormationModel):
+    """A stage in moto's API Gateway backend, so get-stages shows it."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::ApiGateway::Stage")
+    cloudformation_name_type = staticmethod(lambda: "StageName")
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = apigateway_backends[account_id][region_name]
+        name = properties["StageName"]
+        backend.create_stage(
+            function_id=properties["RestApiId"],
+            stage_name=name,
+            deploymentId=properties.get("DeploymentId"),
+            description=properties.get("Description", ""),
+        )
+        record = cls(name, properties, region_name)
+        record.account_id = account_id
+        return record
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = apigateway_backends[account_id][region_name]
+        try:
+            backend.delete_stage(self.properties["RestApiId"], self.id)
+        except Exception:  # the API may be gone first: moto deletes in any order
+            pass
+
+
+class Authorizer(_Record, CloudFormationModel):
+    """A Cognito authorizer in moto's API Gateway backend."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::ApiGateway::Authorizer")
+    cloudformation_name_type = staticmethod(lambda: "Name")
+    ATTRIBUTES = {"AuthorizerId": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = apigateway_backends[account_id][region_name]
+        authorizer = backend.create_authorizer(
+            restapi_id=properties["RestApiId"],
+            name=properties.get("Name", resource_name),
+            authorizer_type=properties.get("Type"),
+            provider_arns=properties.get("ProviderARNs"),
+            identity_source=properties.get("IdentitySource"),
+        )
+        return cls(authorizer.id, properties, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = apigateway_backends[account_id][region_name]
+        try:
+            backend.delete_authorizer(self.properties["RestApiId"], self.id)
+        except Exception:
+            pass
+
+
+class BucketPolicy(_Record, CloudFormationModel):
+    """The policy set on the bucket in moto's S3 backend."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::S3::BucketPolicy")
+    cloudformation_name_type = staticmethod(lambda: "")
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        _put_bucket_policy(account_id, region_name, properties)
+        return cls(properties["Bucket"], properties, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        _put_bucket_policy(account_id, region_name, properties)
+        original_resource.properties = properties
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = s3_backends[account_id][get_partition(region_name)]
+        try:
+            backend.delete_bucket_policy(self.id)
+        except Exception:  # moto's MissingBucket: the bucket went first
+            pass
+
+
+def _put_bucket_policy(account_id: str, region_name: str, properties: dict) -> None:
+    backend = s3_backends[account_id][get_partition(region_name)]
+    document = properties["PolicyDocument"]
+    if not isinstance(document, str):
+        document = json.dumps(document)
+    backend.put_bucket_policy(properties["Bucket"], document.encode())
+
+
+class UserPool(_Record, CloudFormationModel):
+    """A user pool in moto's Cognito backend (describe-user-pool sees it)."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::Cognito::UserPool")
+    cloudformation_name_type = staticmethod(lambda: "UserPoolName")
+    ATTRIBUTES = {"Arn": "", "ProviderName": "", "ProviderURL": "", "UserPoolId": ""}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = dict(cloudformation_json.get("Properties", {}))
+        name = properties.pop("UserPoolName", resource_name)
+        tags = properties.pop("UserPoolTags", None)
+        if tags:
+            properties["UserPoolTags"] = tags
+        backend = cognitoidp_backends[account_id][region_name]
+        pool = backend.create_user_pool(name, properties)
+        record = cls(pool.id, properties, region_name)
+        record.pool = pool
+        return record
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        provider = f"cognito-idp.{self.region_name}.amazonaws.com/{self.id}"
+        return {
+            "Arn": self.pool.arn,
+            "ProviderName": provider,
+            "ProviderURL": f"https://{provider}",
+            "UserPoolId": self.id,
+        }[attribute_name]
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = cognitoidp_backends[account_id][region_name]
+        backend.user_pools.pop(self.id, None)
+
+
+class UserPoolClient(_Record, CloudFormationModel):
+    cloudformation_type = staticmethod(lambda: "AWS::Cognito::UserPoolClient")
+    cloudformation_name_type = staticmethod(lambda: "ClientName")
+    ATTRIBUTES = {"ClientId": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = dict(cloudformation_json.get("Properties", {}))
+        pool_id = properties.pop("UserPoolId")
+        generate_secret = bool(properties.pop("GenerateSecret", False))
+        backend = cognitoidp_backends[account_id][region_name]
+        client = backend.create_user_pool_client(pool_id, generate_secret, properties)
+        record = cls(client.id, properties, region_name)
+        record.pool_id = pool_id
+        return record
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = cognitoidp_backends[account_id][region_name]
+        pool = backend.user_pools.get(self.pool_id)
+        if pool is not None:
+            pool.clients.pop(self.id, None)
