@@ -102,17 +102,28 @@ pub fn synthesize_with(
     let stacks = app
         .synthesize()
         .context("cannot synthesize the expense-tracker app")?;
-    stacks.into_iter().map(render).collect()
+    let options = config.terraform_options();
+    stacks
+        .into_iter()
+        .zip(app.stacks())
+        .map(|(rendered, stack)| render(rendered, stack, &options))
+        .collect()
 }
 
-fn render(stack: synth::SynthesizedStack) -> anyhow::Result<RenderedStack> {
-    let assets = stack
+fn render(
+    rendered: synth::SynthesizedStack,
+    stack: &synth::Stack,
+    options: &synth::terraform::TfOptions,
+) -> anyhow::Result<RenderedStack> {
+    let assets = rendered
         .assets
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("cannot describe the assets of stack `{}`", stack.name))?;
-    Ok(RenderedStack::new(stack.name, stack.template, assets))
+        .with_context(|| format!("cannot describe the assets of stack `{}`", rendered.name))?;
+    let terraform = synth::terraform::render(stack, options)
+        .with_context(|| format!("cannot write stack `{}` as Terraform", rendered.name))?;
+    Ok(RenderedStack::new(rendered.name, rendered.template, assets).with_terraform(terraform))
 }
 
 /// Keeps the stacks named in `names` (all of them when `names` is empty), in the app's order.

@@ -50,55 +50,76 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
         report_findings(&findings, &args.out);
         return Ok(Status::CheckFailed);
     }
-    let Some(reports) = lint_stacks(&stacks, &args.out) else {
+    let target = args.target.target();
+    let Some(reports) = lint_stacks(&stacks, &args.out, target) else {
         return Ok(Status::CheckFailed);
     };
 
     let config_path = config_path(&args.config)?;
     let mut report_files = Vec::new();
-    for (stack, report) in stacks.iter().zip(&reports) {
-        report_files.push(compliance::report_files(stack, report, &config_path)?);
+    if target.writes_cfn() {
+        for (stack, report) in stacks.iter().zip(&reports) {
+            report_files.push(compliance::report_files(stack, report, &config_path)?);
+        }
     }
-    let mut files = assembly::files_with_reports(&stacks, loaded.source, report_files);
+    let mut files = assembly::files_with_reports(&stacks, loaded.source, report_files, target);
     files.extend(bundles.files());
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
-    print_written(&args.out, &stacks).context(STDOUT)?;
+    print_written(&args.out, &stacks, target).context(STDOUT)?;
     Ok(Status::Success)
 }
 
-/// Lints every synthesized template as it will be written, printing what
-/// the linter reports; `None` when an error-level finding forbids writing.
+/// Lints every synthesized template and Terraform configuration as it will be written,
+/// printing what the linter reports; `None` when an error-level finding forbids writing. The
+/// reports returned are the CloudFormation ones (the compliance report's input).
 fn lint_stacks(
     stacks: &[RenderedStack],
     out: &std::path::Path,
+    target: assembly::Target,
 ) -> Option<Vec<policy_lint::output::Report>> {
     let mut clean = true;
     let mut reports = Vec::new();
     for stack in stacks {
-        let path = out.join(stack.file_name());
-        let report = match check::lint_stack(&path, stack) {
-            Ok(report) => report,
-            Err(err) => {
-                eprintln!("error: {err}");
-                clean = false;
-                continue;
+        if target.writes_tf() {
+            let path = out.join(stack.terraform_file_name());
+            clean &= lint_one(&stack.name, out, check::lint_terraform(&path, stack)).is_some();
+        }
+        if target.writes_cfn() {
+            let path = out.join(stack.file_name());
+            match lint_one(&stack.name, out, check::lint_stack(&path, stack)) {
+                Some(report) => reports.push(report),
+                None => clean = false,
             }
-        };
-        if report.reportable().next().is_some() {
-            eprint!("{}", policy_lint::output::render_human(&report));
         }
-        if report.fails_at(policy_lint::finding::Severity::Error) {
-            eprintln!(
-                "error: stack `{}` breaks error-level rules; `{}` was left unchanged",
-                stack.name,
-                out.display()
-            );
-            clean = false;
-        }
-        reports.push(report);
     }
     clean.then_some(reports)
+}
+
+/// Prints one lint report; `None` when it could not be made or has error-level findings.
+fn lint_one(
+    stack: &str,
+    out: &std::path::Path,
+    report: Result<policy_lint::output::Report, policy_lint::load::LoadError>,
+) -> Option<policy_lint::output::Report> {
+    let report = match report {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return None;
+        }
+    };
+    if report.reportable().next().is_some() {
+        eprint!("{}", policy_lint::output::render_human(&report));
+    }
+    if report.fails_at(policy_lint::finding::Severity::Error) {
+        eprintln!(
+            "error: stack `{stack}` breaks error-level rules; `{}` was left unchanged",
+            out.display()
+        );
+        return None;
+    }
+    Some(report)
 }
 
 fn lint_command(args: &policy_lint::cli::LintArgs) -> anyhow::Result<Status> {
@@ -122,16 +143,32 @@ fn report_findings(findings: &[check::Finding], out: &std::path::Path) {
     );
 }
 
-fn print_written(out: &std::path::Path, stacks: &[RenderedStack]) -> io::Result<()> {
+fn print_written(
+    out: &std::path::Path,
+    stacks: &[RenderedStack],
+    target: assembly::Target,
+) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     for stack in stacks {
-        let resources = stack
-            .template
-            .get("Resources")
-            .and_then(serde_json::Value::as_object)
-            .map_or(0, serde_json::Map::len);
-        let path = out.join(stack.file_name());
-        writeln!(stdout, "{}  {resources} resources", path.display())?;
+        if target.writes_cfn() {
+            let resources = stack
+                .template
+                .get("Resources")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, serde_json::Map::len);
+            let path = out.join(stack.file_name());
+            writeln!(stdout, "{}  {resources} resources", path.display())?;
+        }
+        if let Some(terraform) = stack.terraform.as_ref().filter(|_| target.writes_tf()) {
+            let resources = terraform.config["resource"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(_, by_name)| by_name.as_object().map_or(0, serde_json::Map::len))
+                .sum::<usize>();
+            let path = out.join(stack.terraform_file_name());
+            writeln!(stdout, "{}  {resources} resources", path.display())?;
+        }
     }
     writeln!(
         stdout,

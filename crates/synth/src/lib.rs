@@ -51,6 +51,7 @@ pub mod removal;
 pub mod stack;
 pub mod tags;
 pub mod template;
+pub mod terraform;
 pub mod waiver;
 
 pub use app::{App, SynthesizedStack, synthesize_stack};
