@@ -34,7 +34,9 @@ pub(super) fn user_pool(res: &mut Res<'_>) -> Result<Vec<Block>> {
                     block.set("software_token_mfa_configuration", json!({"enabled": true}));
                 }
                 _ => {
-                    return Err(res.error(&format!("MFA method {mfa} has no Terraform translation")));
+                    return Err(
+                        res.error(&format!("MFA method {mfa} has no Terraform translation"))
+                    );
                 }
             }
         }

@@ -1,4 +1,5 @@
-//! `AWS::SNS::Topic` → `aws_sns_topic`; `AWS::SNS::TopicPolicy` → one `aws_sns_topic_policy`
+//! `AWS::SNS::Topic` → `aws_sns_topic`, `AWS::SNS::Subscription` → `aws_sns_topic_subscription`;
+//! `AWS::SNS::TopicPolicy` → one `aws_sns_topic_policy`
 //! per topic it names (the provider's resource takes one topic).
 
 use serde_json::Value as Json;
@@ -42,4 +43,20 @@ pub(super) fn policy(res: &mut Res<'_>) -> Result<Vec<Block>> {
         return Err(res.error("the topic policy names no topic"));
     }
     Ok(blocks)
+}
+
+pub(super) fn subscription(res: &mut Res<'_>) -> Result<Vec<Block>> {
+    let mut block = Block::new("aws_sns_topic_subscription", res.name.clone());
+    res.copy_all(
+        &mut block,
+        &[
+            ("topic_arn", "TopicArn"),
+            ("protocol", "Protocol"),
+            ("endpoint", "Endpoint"),
+            ("raw_message_delivery", "RawMessageDelivery"),
+            ("filter_policy_scope", "FilterPolicyScope"),
+        ],
+    )?;
+    res.policy(&mut block, "filter_policy", "FilterPolicy")?;
+    Ok(vec![block])
 }
