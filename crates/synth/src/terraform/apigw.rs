@@ -183,7 +183,8 @@ fn method_settings(res: &Res<'_>, stage: &Block, setting: &Json, i: usize) -> Re
 
 /// CloudFormation's `/~1expenses` + `GET` → the provider's `expenses/GET`; `/*` + `*` → `*/*`.
 fn method_path(resource_path: &str, verb: &str) -> String {
-    let path = resource_path.trim_start_matches('/').replace("~1", "/");
+    let path = resource_path.replace("~1", "/");
+    let path = path.trim_start_matches('/');
     format!("{path}/{verb}")
 }
 

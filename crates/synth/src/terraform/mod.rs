@@ -105,6 +105,16 @@ pub fn render(stack: &Stack, options: &TfOptions) -> Result<Json> {
     for ((entry, (_, resource)), name) in stack.resources.iter().zip(&rendered).zip(&tf_names) {
         translated.push(translate(stack, &x, entry, resource, name)?);
     }
+    let addresses: HashMap<&str, Vec<String>> = rendered
+        .iter()
+        .zip(&translated)
+        .map(|((id, _), blocks)| (id.as_str(), blocks.iter().map(Block::address).collect()))
+        .collect();
+    for ((entry, (_, resource)), blocks) in
+        stack.resources.iter().zip(&rendered).zip(&mut translated)
+    {
+        decorate(stack, &addresses, entry, resource, blocks)?;
+    }
     add_redeployment_triggers(stack, &mut translated);
     let resources = resources_section(stack, &translated)?;
     document(stack, options, &x, &template, resources)
@@ -185,7 +195,7 @@ fn translate(
     let tags = own_tags(stack, entry, &mut props);
     let mut res = Res::new(x, path, name.to_owned(), props);
     res.tags = tags;
-    let mut blocks = match entry.type_name {
+    let blocks = match entry.type_name {
         "AWS::S3::Bucket" => s3::bucket(&mut res)?,
         "AWS::S3::BucketPolicy" => s3::policy(&mut res)?,
         "AWS::CloudFront::Distribution" => cloudfront::distribution(&mut res)?,
@@ -208,7 +218,6 @@ fn translate(
         other => apigw::other(&mut res, other)?,
     };
     res.finish()?;
-    decorate(stack, x, entry, resource, &mut blocks)?;
     Ok(blocks)
 }
 
@@ -244,13 +253,13 @@ fn own_tags(
 /// Adds the `"//"` metadata, `depends_on` and the removal policy to the translated blocks.
 fn decorate(
     stack: &Stack,
-    x: &Exprs,
+    addresses: &HashMap<&str, Vec<String>>,
     entry: &ResourceEntry,
     resource: &Json,
     blocks: &mut [Block],
 ) -> Result<()> {
     let path = stack.full_path(&entry.path);
-    let depends_on = depends_on(x, &path, resource)?;
+    let depends_on = depends_on(addresses, &path, resource)?;
     let metadata = resource
         .get("Metadata")
         .cloned()
@@ -279,21 +288,26 @@ fn decorate(
     Ok(())
 }
 
-/// The addresses of every resource a `DependsOn` entry became.
-fn depends_on(x: &Exprs, path: &str, resource: &Json) -> Result<Vec<String>> {
+/// The addresses of every resource a `DependsOn` entry became: all of them, since
+/// CloudFormation waits for a method's inline integration too.
+fn depends_on(
+    addresses: &HashMap<&str, Vec<String>>,
+    path: &str,
+    resource: &Json,
+) -> Result<Vec<String>> {
     let ids: Vec<&str> = match resource.get("DependsOn") {
         Some(Json::String(id)) => vec![id.as_str()],
         Some(Json::Array(ids)) => ids.iter().filter_map(Json::as_str).collect(),
         _ => Vec::new(),
     };
-    ids.into_iter()
-        .map(|id| {
-            x.targets
-                .get(id)
-                .map(|t| t.address.clone())
-                .ok_or_else(|| unsupported(path, &format!("depends on unknown `{id}`")))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(parts) = addresses.get(id) else {
+            return Err(unsupported(path, &format!("depends on unknown `{id}`")));
+        };
+        out.extend(parts.iter().cloned());
+    }
+    Ok(out)
 }
 
 /// A deployment is a snapshot of its API; Terraform replaces it when `triggers` change, so the

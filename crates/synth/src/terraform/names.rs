@@ -41,7 +41,7 @@ pub(crate) fn snake(text: &str) -> String {
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         let next = chars.get(i + 1).copied();
         if c.is_ascii_uppercase() {
-            let after_lower = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            let after_lower = prev.is_some_and(|p| p.is_ascii_lowercase());
             let acronym_end = prev.is_some_and(|p| p.is_ascii_uppercase())
                 && next.is_some_and(|n| n.is_ascii_lowercase());
             if after_lower || acronym_end {
