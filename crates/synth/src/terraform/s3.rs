@@ -10,13 +10,16 @@ use serde_json::{Value as Json, json};
 use super::res::{Block, Res};
 use crate::error::Result;
 
+/// Translates one bucket property into the arguments of its part resource.
+type Part = fn(&Res<'_>, &Json) -> Result<Json>;
+
 pub(super) fn bucket(res: &mut Res<'_>) -> Result<Vec<Block>> {
     let mut bucket = Block::new("aws_s3_bucket", res.name.clone());
     res.copy(&mut bucket, "bucket", "BucketName")?;
     res.tag(&mut bucket);
     let id = bucket.attr("id");
     let mut blocks = vec![bucket];
-    let parts: [(&str, fn(&Res<'_>, &Json) -> Result<Json>, &str); 8] = [
+    let parts: [(&str, Part, &str); 8] = [
         (
             "PublicAccessBlockConfiguration",
             public_access,
