@@ -35,22 +35,29 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
 
 fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     let loaded = app::load_config(&config_path(&args.config)?)?;
+    let target = args.target.target();
     // Stack names and the config are checked before the (slow) build of the functions.
-    app::select(app::synthesize(&loaded.config)?, &args.stack)?;
+    let placeholders = package::Bundles::default();
+    app::select(
+        app::synthesize_for(&loaded.config, &placeholders, target)?,
+        &args.stack,
+    )?;
     let target_dir = package::build::target_dir();
     let bundles = if args.no_build {
         package::reuse(&args.out, &target_dir)?
     } else {
         package::build(package::Builder::detect(), &target_dir)?
     };
-    let stacks = app::select(app::synthesize_with(&loaded.config, &bundles)?, &args.stack)?;
+    let stacks = app::select(
+        app::synthesize_for(&loaded.config, &bundles, target)?,
+        &args.stack,
+    )?;
 
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {
         report_findings(&findings, &args.out);
         return Ok(Status::CheckFailed);
     }
-    let target = args.target.target();
     let Some(reports) = lint_stacks(&stacks, &args.out, target) else {
         return Ok(Status::CheckFailed);
     };
@@ -179,7 +186,8 @@ fn print_written(
 
 fn ls(args: &ConfigArgs) -> anyhow::Result<Status> {
     let loaded = app::load_config(&config_path(args)?)?;
-    let stacks = app::synthesize(&loaded.config)?;
+    let none = package::Bundles::default();
+    let stacks = app::synthesize_for(&loaded.config, &none, assembly::Target::Cfn)?;
     let mut stdout = io::stdout().lock();
     for stack in &stacks {
         writeln!(stdout, "{}", stack.name).context(STDOUT)?;

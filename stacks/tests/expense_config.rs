@@ -92,11 +92,11 @@ fn each_bad_value_names_its_key() -> TestResult {
         ("[functions]\ntimeout_secs = 60", "functions.timeout_secs"),
         ("[functions]\nmemory_mb = 64", "functions.memory_mb"),
         (
-            "region = \"eu-west-1\"\n[terraform.backend]\nbucket = \"Bad_Bucket\"",
+            "[terraform.backend]\nbucket = \"Bad_Bucket\"\nregion = \"eu-west-1\"",
             "terraform.backend.bucket",
         ),
         (
-            "region = \"eu-west-1\"\n[terraform.backend]\nbucket = \"state\"\nkey = \"\"",
+            "[terraform.backend]\nbucket = \"state\"\nkey = \"\"\nregion = \"eu-west-1\"",
             "terraform.backend.key",
         ),
         (
@@ -116,7 +116,13 @@ fn each_bad_value_names_its_key() -> TestResult {
 
 #[test]
 fn the_terraform_backend_defaults_to_the_stack_and_region() -> TestResult {
-    let config = parse("region = \"eu-west-1\"\n[terraform.backend]\nbucket = \"state\"")?;
+    // Top-level keys go before MINIMAL's `[tags]` table.
+    let with_region = |extra: &str| -> TestResult<ExpenseConfig> {
+        Ok(toml::from_str(&format!(
+            "region = \"eu-west-1\"\n{MINIMAL}\n{extra}"
+        ))?)
+    };
+    let config = with_region("[terraform.backend]\nbucket = \"state\"")?;
     config.validate()?;
     let options = config.terraform_options();
     let backend = options.backend.ok_or("no backend")?;
@@ -127,9 +133,8 @@ fn the_terraform_backend_defaults_to_the_stack_and_region() -> TestResult {
     assert_eq!(backend.region, "eu-west-1");
     assert_eq!(backend.locking, synth::terraform::Locking::Lockfile);
     assert_eq!(options.region.as_deref(), Some("eu-west-1"));
-    let config = parse(
-        "region = \"eu-west-1\"\n[terraform.backend]\nbucket = \"state\"\ndynamodb_table = \"locks\"",
-    )?;
+    let config =
+        with_region("[terraform.backend]\nbucket = \"state\"\ndynamodb_table = \"locks\"")?;
     let locking = config
         .terraform_options()
         .backend
