@@ -787,7 +787,7 @@ fn case_copies_match_the_shared_originals_when_present() {
 #[test]
 fn waivers_in_a_resources_comment_object_suppress_its_findings() {
     let path = fixtures().join("waivers.tf.json");
-    let report = lint_paths(&[path.clone()], &Options::default());
+    let report = lint_paths(&[path], &Options::default());
     let status = |address: &str| {
         report
             .findings
