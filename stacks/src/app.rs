@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::assembly::RenderedStack;
+use crate::assembly::{RenderedStack, Target};
 use crate::config_file::{self, ConfigError, Format};
 use crate::expense::{self, ExpenseConfig};
 use crate::manifest::{ConfigSource, sha256_hex};
@@ -96,23 +96,48 @@ pub fn synthesize_with(
     config: &ExpenseConfig,
     bundles: &Bundles,
 ) -> anyhow::Result<Vec<RenderedStack>> {
+    synthesize_for(config, bundles, Target::All)
+}
+
+/// [`synthesize_with`] rendering only what `target` writes: a stack that cannot be written as
+/// Terraform still synthesizes for `--target cfn`.
+pub fn synthesize_for(
+    config: &ExpenseConfig,
+    bundles: &Bundles,
+    target: Target,
+) -> anyhow::Result<Vec<RenderedStack>> {
     let code = |function: &expense_lambda::functions::Function| bundles.asset(function);
     let app =
         expense::build_with_code(config, &code).context("cannot build the expense-tracker app")?;
     let stacks = app
         .synthesize()
         .context("cannot synthesize the expense-tracker app")?;
-    stacks.into_iter().map(render).collect()
+    let options = target.writes_tf().then(|| config.terraform_options());
+    stacks
+        .into_iter()
+        .zip(app.stacks())
+        .map(|(rendered, stack)| render(rendered, stack, options.as_ref()))
+        .collect()
 }
 
-fn render(stack: synth::SynthesizedStack) -> anyhow::Result<RenderedStack> {
-    let assets = stack
+fn render(
+    rendered: synth::SynthesizedStack,
+    stack: &synth::Stack,
+    terraform: Option<&synth::terraform::TfOptions>,
+) -> anyhow::Result<RenderedStack> {
+    let assets = rendered
         .assets
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("cannot describe the assets of stack `{}`", stack.name))?;
-    Ok(RenderedStack::new(stack.name, stack.template, assets))
+        .with_context(|| format!("cannot describe the assets of stack `{}`", rendered.name))?;
+    let stack_out = RenderedStack::new(rendered.name, rendered.template, assets);
+    let Some(options) = terraform else {
+        return Ok(stack_out);
+    };
+    let terraform = synth::terraform::render(stack, options)
+        .with_context(|| format!("cannot write stack `{}` as Terraform", stack_out.name))?;
+    Ok(stack_out.with_terraform(terraform))
 }
 
 /// Keeps the stacks named in `names` (all of them when `names` is empty), in the app's order.

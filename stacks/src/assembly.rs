@@ -17,6 +17,38 @@ pub struct RenderedStack {
     /// 2-space indented JSON with a final newline, exactly as written to disk.
     pub template_json: Vec<u8>,
     pub assets: Vec<Value>,
+    /// The Terraform JSON configuration of the same stack, when rendered.
+    pub terraform: Option<Terraform>,
+}
+
+/// A stack's Terraform JSON, rendered like the template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terraform {
+    pub config: Value,
+    /// 2-space indented JSON with a final newline, exactly as written to disk.
+    pub json: Vec<u8>,
+}
+
+/// Which engines' files `synth` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// CloudFormation templates only.
+    Cfn,
+    /// Terraform configurations only.
+    Tf,
+    /// Both.
+    #[default]
+    All,
+}
+
+impl Target {
+    pub fn writes_cfn(self) -> bool {
+        self != Self::Tf
+    }
+
+    pub fn writes_tf(self) -> bool {
+        self != Self::Cfn
+    }
 }
 
 impl RenderedStack {
@@ -27,7 +59,21 @@ impl RenderedStack {
             template,
             template_json,
             assets,
+            terraform: None,
         }
+    }
+
+    /// Adds the stack's Terraform configuration.
+    pub fn with_terraform(mut self, config: Value) -> Self {
+        let json = render_json(&config);
+        self.terraform = Some(Terraform { config, json });
+        self
+    }
+
+    /// `<stack>/main.tf.json`: a directory per stack, since Terraform reads every `.tf.json`
+    /// of a directory as one configuration.
+    pub fn terraform_file_name(&self) -> String {
+        format!("{}/main.tf.json", self.name)
     }
 
     /// `<stack>.template.json`, the name CDK users already look for.
@@ -38,7 +84,7 @@ impl RenderedStack {
 
 /// All files of the output directory, templates first (in stack order) and the manifest last.
 pub fn files(stacks: &[RenderedStack], config: ConfigSource) -> Vec<OutputFile> {
-    files_with_reports(stacks, config, Vec::new())
+    files_with_reports(stacks, config, Vec::new(), Target::Cfn)
 }
 
 /// [`files`] plus each stack's report files (`reports[i]` belongs to `stacks[i]`), which the
@@ -47,15 +93,24 @@ pub fn files_with_reports(
     stacks: &[RenderedStack],
     config: ConfigSource,
     reports: Vec<Vec<OutputFile>>,
+    target: Target,
 ) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = stacks
-        .iter()
-        .map(|stack| OutputFile {
-            name: stack.file_name(),
-            contents: stack.template_json.clone(),
-        })
-        .collect();
-    let manifest = manifest_for(stacks, config, &reports);
+    let mut files: Vec<OutputFile> = Vec::new();
+    for stack in stacks {
+        if target.writes_cfn() {
+            files.push(OutputFile {
+                name: stack.file_name(),
+                contents: stack.template_json.clone(),
+            });
+        }
+        if let Some(terraform) = stack.terraform.as_ref().filter(|_| target.writes_tf()) {
+            files.push(OutputFile {
+                name: stack.terraform_file_name(),
+                contents: terraform.json.clone(),
+            });
+        }
+    }
+    let manifest = manifest_for(stacks, config, &reports, target);
     files.extend(reports.into_iter().flatten());
     let manifest_json = serde_json::to_value(&manifest).map_or_else(
         |err| unreachable!("a manifest of strings and JSON values serializes: {err}"),
@@ -72,14 +127,25 @@ fn manifest_for(
     stacks: &[RenderedStack],
     config: ConfigSource,
     reports: &[Vec<OutputFile>],
+    target: Target,
 ) -> Manifest {
     let stacks = stacks
         .iter()
         .enumerate()
         .map(|(i, stack)| StackEntry {
             name: stack.name.clone(),
-            template: stack.file_name(),
-            sha256: manifest::sha256_hex(&stack.template_json),
+            template: target.writes_cfn().then(|| stack.file_name()),
+            sha256: target
+                .writes_cfn()
+                .then(|| manifest::sha256_hex(&stack.template_json)),
+            terraform: stack
+                .terraform
+                .as_ref()
+                .filter(|_| target.writes_tf())
+                .map(|tf| FileEntry {
+                    file: stack.terraform_file_name(),
+                    sha256: manifest::sha256_hex(&tf.json),
+                }),
             assets: stack.assets.clone(),
             reports: reports
                 .get(i)
@@ -151,10 +217,13 @@ mod tests {
         let manifest: Manifest = serde_json::from_slice(&files[2].contents).unwrap();
         assert_eq!(manifest.format, manifest::FORMAT);
         assert_eq!(manifest.tool.version, env!("CARGO_PKG_VERSION"));
-        assert_eq!(manifest.stacks[0].template, "api.template.json");
+        assert_eq!(
+            manifest.stacks[0].template.as_deref(),
+            Some("api.template.json")
+        );
         assert_eq!(
             manifest.stacks[0].sha256,
-            manifest::sha256_hex(&files[0].contents)
+            Some(manifest::sha256_hex(&files[0].contents))
         );
         assert_eq!(manifest.stacks[0].assets, [json!({"id": "a"})]);
         assert_eq!(manifest.config, config());

@@ -17,7 +17,7 @@ use deploy::{assets, diff as template_diff, stack, verify as iam_verify};
 use stackwright::assembly::RenderedStack;
 use stackwright::{app, package};
 
-use crate::cli::{DeployArgs, DestroyArgs, SynthArgs, TargetArgs};
+use crate::cli::{DeployArgs, DestroyArgs, SynthArgs, TargetArg, TargetArgs};
 use crate::commands::{self, Status};
 
 const FAILED: Status = Status::Exit(1);
@@ -29,6 +29,9 @@ pub(crate) fn deploy(args: &DeployArgs) -> anyhow::Result<Status> {
         out: args.target.out.clone(),
         stack: args.target.stack.clone(),
         no_build: args.no_build,
+        // The same output directory `synth` writes, Terraform included, so a deploy never
+        // leaves `out/` different from what `synth` would have written.
+        target: TargetArg::All,
     };
     let Some(stacks) = commands::synth_and_write(&synth_args)? else {
         eprintln!("error: synth stopped the deploy; nothing was deployed");

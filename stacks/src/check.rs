@@ -42,6 +42,22 @@ pub fn lint_stack(
     Ok(report)
 }
 
+/// The linter's report on a stack's Terraform configuration, located at `path`.
+///
+/// # Errors
+/// When the stack has no Terraform rendering or it cannot be read back, which is a synth bug.
+pub fn lint_terraform(
+    path: &std::path::Path,
+    stack: &RenderedStack,
+) -> Result<policy_lint::output::Report, policy_lint::load::LoadError> {
+    let bytes = stack.terraform.as_ref().map_or(&[][..], |tf| &tf.json[..]);
+    let options = policy_lint::lint::Options::default();
+    let mut report = policy_lint::lint::lint_bytes(path, bytes, &options)?;
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    report.sources.insert(path.to_path_buf(), text);
+    Ok(report)
+}
+
 /// Every finding for every stack, in stack order; empty means the stacks may be written.
 pub fn check_stacks(stacks: &[RenderedStack]) -> Vec<Finding> {
     stacks.iter().flat_map(check_stack).collect()

@@ -13,7 +13,7 @@ Exit status:
   1  a synthesized stack failed the post-synth check (nothing was written)
   2  usage, config or IO error";
 
-/// Synthesizes the expense-tracker stacks to CloudFormation templates.
+/// Synthesizes the expense-tracker stacks to CloudFormation templates and Terraform JSON.
 #[derive(Debug, Parser)]
 #[command(name = "stackwright", version, after_help = EXIT_STATUS)]
 pub(crate) struct Cli {
@@ -191,6 +191,29 @@ pub(crate) struct SynthArgs {
     /// output directory, else the cargo target directory); placeholders where there are none.
     #[arg(long)]
     pub(crate) no_build: bool,
+
+    /// Which engine to write for: CloudFormation (<stack>.template.json), Terraform
+    /// (<stack>/main.tf.json), or both. Every file written is linted first.
+    #[arg(long, value_enum, default_value_t = TargetArg::All)]
+    pub(crate) target: TargetArg,
+}
+
+/// The `--target` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TargetArg {
+    Cfn,
+    Tf,
+    All,
+}
+
+impl TargetArg {
+    pub(crate) fn target(self) -> stackwright::assembly::Target {
+        match self {
+            Self::Cfn => stackwright::assembly::Target::Cfn,
+            Self::Tf => stackwright::assembly::Target::Tf,
+            Self::All => stackwright::assembly::Target::All,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +240,27 @@ mod tests {
         assert_eq!(args.out, PathBuf::from("out"));
         assert!(args.stack.is_empty());
         assert!(!args.no_build);
+        assert_eq!(args.target, TargetArg::All);
+    }
+
+    #[test]
+    fn target_takes_the_three_engines() {
+        for (value, target) in [
+            ("cfn", TargetArg::Cfn),
+            ("tf", TargetArg::Tf),
+            ("all", TargetArg::All),
+        ] {
+            let Command::Synth(args) = parse(&["synth", "--target", value]).unwrap().command else {
+                panic!("not synth");
+            };
+            assert_eq!(args.target, target);
+        }
+        assert_eq!(
+            parse(&["synth", "--target", "pulumi"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
     }
 
     #[test]

@@ -49,70 +49,98 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
 /// written stacks, or `None` when the check or an error-level lint finding stopped it.
 pub(crate) fn synth_and_write(args: &SynthArgs) -> anyhow::Result<Option<Vec<RenderedStack>>> {
     let loaded = app::load_config(&config_path(&args.config)?)?;
+    let target = args.target.target();
     // Stack names and the config are checked before the (slow) build of the functions.
-    app::select(app::synthesize(&loaded.config)?, &args.stack)?;
+    let placeholders = package::Bundles::default();
+    app::select(
+        app::synthesize_for(&loaded.config, &placeholders, target)?,
+        &args.stack,
+    )?;
     let target_dir = package::build::target_dir();
     let bundles = if args.no_build {
         package::reuse(&args.out, &target_dir)?
     } else {
         package::build(package::Builder::detect(), &target_dir)?
     };
-    let stacks = app::select(app::synthesize_with(&loaded.config, &bundles)?, &args.stack)?;
+    let stacks = app::select(
+        app::synthesize_for(&loaded.config, &bundles, target)?,
+        &args.stack,
+    )?;
 
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {
         report_findings(&findings, &args.out);
         return Ok(None);
     }
-    let Some(reports) = lint_stacks(&stacks, &args.out) else {
+    let Some(reports) = lint_stacks(&stacks, &args.out, target) else {
         return Ok(None);
     };
 
     let config_path = config_path(&args.config)?;
     let mut report_files = Vec::new();
-    for (stack, report) in stacks.iter().zip(&reports) {
-        report_files.push(compliance::report_files(stack, report, &config_path)?);
+    if target.writes_cfn() {
+        for (stack, report) in stacks.iter().zip(&reports) {
+            report_files.push(compliance::report_files(stack, report, &config_path)?);
+        }
     }
-    let mut files = assembly::files_with_reports(&stacks, loaded.source, report_files);
+    let mut files = assembly::files_with_reports(&stacks, loaded.source, report_files, target);
     files.extend(bundles.files());
     output::replace_dir(&args.out, &files)
         .with_context(|| format!("cannot write output `{}`", args.out.display()))?;
-    print_written(&args.out, &stacks).context(STDOUT)?;
+    print_written(&args.out, &stacks, target).context(STDOUT)?;
     Ok(Some(stacks))
 }
 
-/// Lints every synthesized template as it will be written, printing what
-/// the linter reports; `None` when an error-level finding forbids writing.
+/// Lints every synthesized template and Terraform configuration as it will be written,
+/// printing what the linter reports; `None` when an error-level finding forbids writing. The
+/// reports returned are the CloudFormation ones (the compliance report's input).
 fn lint_stacks(
     stacks: &[RenderedStack],
     out: &std::path::Path,
+    target: assembly::Target,
 ) -> Option<Vec<policy_lint::output::Report>> {
     let mut clean = true;
     let mut reports = Vec::new();
     for stack in stacks {
-        let path = out.join(stack.file_name());
-        let report = match check::lint_stack(&path, stack) {
-            Ok(report) => report,
-            Err(err) => {
-                eprintln!("error: {err}");
-                clean = false;
-                continue;
+        if target.writes_tf() {
+            let path = out.join(stack.terraform_file_name());
+            clean &= lint_one(&stack.name, out, check::lint_terraform(&path, stack)).is_some();
+        }
+        if target.writes_cfn() {
+            let path = out.join(stack.file_name());
+            match lint_one(&stack.name, out, check::lint_stack(&path, stack)) {
+                Some(report) => reports.push(report),
+                None => clean = false,
             }
-        };
-        if report.reportable().next().is_some() {
-            eprint!("{}", policy_lint::output::render_human(&report));
         }
-        if report.fails_at(policy_lint::finding::Severity::Error) {
-            eprintln!(
-                "error: stack `{}` breaks error-level rules; `{}` was left unchanged",
-                stack.name,
-                out.display()
-            );
-            clean = false;
-        }
-        reports.push(report);
     }
     clean.then_some(reports)
+}
+
+/// Prints one lint report; `None` when it could not be made or has error-level findings.
+fn lint_one(
+    stack: &str,
+    out: &std::path::Path,
+    report: Result<policy_lint::output::Report, policy_lint::load::LoadError>,
+) -> Option<policy_lint::output::Report> {
+    let report = match report {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return None;
+        }
+    };
+    if report.reportable().next().is_some() {
+        eprint!("{}", policy_lint::output::render_human(&report));
+    }
+    if report.fails_at(policy_lint::finding::Severity::Error) {
+        eprintln!(
+            "error: stack `{stack}` breaks error-level rules; `{}` was left unchanged",
+            out.display()
+        );
+        return None;
+    }
+    Some(report)
 }
 
 fn lint_command(args: &policy_lint::cli::LintArgs) -> anyhow::Result<Status> {
@@ -136,16 +164,32 @@ fn report_findings(findings: &[check::Finding], out: &std::path::Path) {
     );
 }
 
-fn print_written(out: &std::path::Path, stacks: &[RenderedStack]) -> io::Result<()> {
+fn print_written(
+    out: &std::path::Path,
+    stacks: &[RenderedStack],
+    target: assembly::Target,
+) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     for stack in stacks {
-        let resources = stack
-            .template
-            .get("Resources")
-            .and_then(serde_json::Value::as_object)
-            .map_or(0, serde_json::Map::len);
-        let path = out.join(stack.file_name());
-        writeln!(stdout, "{}  {resources} resources", path.display())?;
+        if target.writes_cfn() {
+            let resources = stack
+                .template
+                .get("Resources")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, serde_json::Map::len);
+            let path = out.join(stack.file_name());
+            writeln!(stdout, "{}  {resources} resources", path.display())?;
+        }
+        if let Some(terraform) = stack.terraform.as_ref().filter(|_| target.writes_tf()) {
+            let resources = terraform.config["resource"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(_, by_name)| by_name.as_object().map_or(0, serde_json::Map::len))
+                .sum::<usize>();
+            let path = out.join(stack.terraform_file_name());
+            writeln!(stdout, "{}  {resources} resources", path.display())?;
+        }
     }
     writeln!(
         stdout,
@@ -156,7 +200,8 @@ fn print_written(out: &std::path::Path, stacks: &[RenderedStack]) -> io::Result<
 
 fn ls(args: &ConfigArgs) -> anyhow::Result<Status> {
     let loaded = app::load_config(&config_path(args)?)?;
-    let stacks = app::synthesize(&loaded.config)?;
+    let none = package::Bundles::default();
+    let stacks = app::synthesize_for(&loaded.config, &none, assembly::Target::Cfn)?;
     let mut stdout = io::stdout().lock();
     for stack in &stacks {
         writeln!(stdout, "{}", stack.name).context(STDOUT)?;

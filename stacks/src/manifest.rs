@@ -48,10 +48,17 @@ pub struct ConfigSource {
 #[serde(deny_unknown_fields)]
 pub struct StackEntry {
     pub name: String,
-    /// The template's file name, relative to the manifest.
-    pub template: String,
+    /// The CloudFormation template's file name, relative to the manifest; absent when
+    /// `synth --target tf` wrote none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     /// Lower-case hex sha256 of the template file's bytes.
-    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The Terraform configuration (`<stack>/main.tf.json`) and its digest; absent when
+    /// `synth --target cfn` wrote none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<FileEntry>,
     /// The assets as the synthesizer describes them, in its order.
     pub assets: Vec<serde_json::Value>,
     /// The compliance reports written for the stack.

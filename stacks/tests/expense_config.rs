@@ -91,6 +91,18 @@ fn each_bad_value_names_its_key() -> TestResult {
         ("[alarms]\nemail = \"not-an-address\"", "alarms.email"),
         ("[functions]\ntimeout_secs = 60", "functions.timeout_secs"),
         ("[functions]\nmemory_mb = 64", "functions.memory_mb"),
+        (
+            "[terraform.backend]\nbucket = \"Bad_Bucket\"\nregion = \"eu-west-1\"",
+            "terraform.backend.bucket",
+        ),
+        (
+            "[terraform.backend]\nbucket = \"state\"\nkey = \"\"\nregion = \"eu-west-1\"",
+            "terraform.backend.key",
+        ),
+        (
+            "[terraform.backend]\nbucket = \"state\"",
+            "terraform.backend.region",
+        ),
     ];
     for (extra, key) in cases {
         assert_eq!(
@@ -99,6 +111,40 @@ fn each_bad_value_names_its_key() -> TestResult {
             "{extra}"
         );
     }
+    Ok(())
+}
+
+#[test]
+fn the_terraform_backend_defaults_to_the_stack_and_region() -> TestResult {
+    // Top-level keys go before MINIMAL's `[tags]` table.
+    let with_region = |extra: &str| -> TestResult<ExpenseConfig> {
+        Ok(toml::from_str(&format!(
+            "region = \"eu-west-1\"\n{MINIMAL}\n{extra}"
+        ))?)
+    };
+    let config = with_region("[terraform.backend]\nbucket = \"state\"")?;
+    config.validate()?;
+    let options = config.terraform_options();
+    let backend = options.backend.ok_or("no backend")?;
+    assert_eq!(
+        backend.key,
+        format!("{}/terraform.tfstate", config.stack_name())
+    );
+    assert_eq!(backend.region, "eu-west-1");
+    assert_eq!(backend.locking, synth::terraform::Locking::Lockfile);
+    assert_eq!(options.region.as_deref(), Some("eu-west-1"));
+    let config =
+        with_region("[terraform.backend]\nbucket = \"state\"\ndynamodb_table = \"locks\"")?;
+    let locking = config
+        .terraform_options()
+        .backend
+        .ok_or("no backend")?
+        .locking;
+    assert_eq!(
+        locking,
+        synth::terraform::Locking::DynamoDb("locks".to_owned())
+    );
+    assert_eq!(parse("")?.terraform_options().backend, None);
     Ok(())
 }
 
@@ -157,6 +203,7 @@ fn the_schema_describes_every_section() -> TestResult {
         "site",
         "alarms",
         "functions",
+        "terraform",
     ] {
         assert!(properties.contains_key(key), "{key}");
     }

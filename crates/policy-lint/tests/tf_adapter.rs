@@ -783,3 +783,41 @@ fn case_copies_match_the_shared_originals_when_present() {
         );
     }
 }
+
+#[test]
+fn waivers_in_a_resources_comment_object_suppress_its_findings() {
+    let path = fixtures().join("waivers.tf.json");
+    let report = lint_paths(&[path], &Options::default());
+    let status = |address: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == "LOG001" && f.resource == address)
+            .map(|f| (f.status, f.waiver.clone()))
+            .unwrap_or_else(|| panic!("no LOG001 on {address}: {:#?}", report.findings))
+    };
+    assert_eq!(
+        status("aws_cloudwatch_log_group.waived"),
+        (
+            Status::Suppressed,
+            Some("a scratch log group, emptied by a scheduled job".to_owned())
+        )
+    );
+    assert_eq!(
+        status("aws_cloudwatch_log_group.peer_waived").0,
+        Status::Suppressed
+    );
+    assert_eq!(
+        status("aws_cloudwatch_log_group.not_waived").0,
+        Status::Fail
+    );
+    assert_eq!(status("aws_cloudwatch_log_group.no_reason").0, Status::Fail);
+    let problems = model("waivers.tf.json").problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.resource == "aws_cloudwatch_log_group.no_reason"
+                && p.message.contains("gives no reason")),
+        "{problems:#?}"
+    );
+}

@@ -111,6 +111,14 @@ pub enum SynthError {
         /// The app or stack it was used in.
         scope: String,
     },
+    /// A resource, value or section has no faithful Terraform translation.
+    #[error("`{path}` cannot be written as Terraform: {reason}")]
+    Terraform {
+        /// The construct path (or stack section) of the value.
+        path: String,
+        /// What could not be translated.
+        reason: String,
+    },
 }
 
 /// The result type of fallible synth operations.

@@ -51,6 +51,7 @@ pub mod removal;
 pub mod stack;
 pub mod tags;
 pub mod template;
+pub mod terraform;
 pub mod tf_schema;
 pub mod waiver;
 

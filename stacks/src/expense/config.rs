@@ -73,6 +73,37 @@ pub struct ExpenseConfig {
     /// Settings shared by the seven Lambda functions.
     #[serde(default)]
     pub functions: FunctionsConfig,
+    /// Settings of the Terraform output (`synth --target tf`). Default: local state.
+    #[serde(default)]
+    pub terraform: TerraformConfig,
+}
+
+/// Settings of the Terraform output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformConfig {
+    /// An S3 state backend (state encrypted, runs locked). Default: none, Terraform's local
+    /// state, fine for one engineer only.
+    #[serde(default)]
+    pub backend: Option<BackendConfig>,
+}
+
+/// An S3 state backend.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackendConfig {
+    /// The state bucket (an S3 bucket name).
+    pub bucket: String,
+    /// The state object's key. Default: `<stack name>/terraform.tfstate`.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The state bucket's region. Default: the top-level `region`.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Lock with this DynamoDB table instead of a lock file next to the state (`use_lockfile`,
+    /// Terraform 1.10+). Default: the lock file.
+    #[serde(default)]
+    pub dynamodb_table: Option<String>,
 }
 
 /// What happens to stateful resources on deletion or replacement.
@@ -238,7 +269,67 @@ impl ExpenseConfig {
         self.validate_auth()?;
         self.validate_site()?;
         self.validate_alarms()?;
-        self.validate_functions()
+        self.validate_functions()?;
+        self.validate_terraform()
+    }
+
+    fn validate_terraform(&self) -> Result<(), ConfigError> {
+        let Some(backend) = &self.terraform.backend else {
+            return Ok(());
+        };
+        let bucket_name = |name: &str| {
+            (3..=63).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        };
+        if !bucket_name(&backend.bucket) {
+            return Err(ConfigError::new(
+                "terraform.backend.bucket",
+                "an S3 bucket name: 3 to 63 lower-case letters, digits, dots or hyphens",
+            ));
+        }
+        if backend.key.as_deref().is_some_and(str::is_empty) {
+            return Err(ConfigError::new(
+                "terraform.backend.key",
+                "a non-empty object key",
+            ));
+        }
+        if backend.region.is_none() && self.region.is_none() {
+            return Err(ConfigError::new(
+                "terraform.backend.region",
+                "the state bucket's region (or a top-level `region`)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The Terraform output's settings: the region default and the backend.
+    pub fn terraform_options(&self) -> synth::terraform::TfOptions {
+        let backend = self
+            .terraform
+            .backend
+            .as_ref()
+            .map(|b| synth::terraform::S3Backend {
+                bucket: b.bucket.clone(),
+                key: b
+                    .key
+                    .clone()
+                    .unwrap_or_else(|| format!("{}/terraform.tfstate", self.stack_name())),
+                region: b
+                    .region
+                    .clone()
+                    .or_else(|| self.region.clone())
+                    .unwrap_or_default(),
+                locking: match &b.dynamodb_table {
+                    Some(table) => synth::terraform::Locking::DynamoDb(table.clone()),
+                    None => synth::terraform::Locking::Lockfile,
+                },
+            });
+        synth::terraform::TfOptions {
+            region: self.region.clone(),
+            backend,
+        }
     }
 
     fn validate_identity(&self) -> Result<(), ConfigError> {

@@ -42,6 +42,13 @@ fn manifest_indexes_exactly_the_templates_written() {
             );
             assert!(stack["assets"].is_array());
             listed.push(template);
+            let terraform = stack["terraform"]["file"].as_str().unwrap();
+            assert_eq!(
+                stack["terraform"]["sha256"],
+                stackwright::manifest::sha256_hex(&files[terraform]),
+                "{terraform}"
+            );
+            listed.push(terraform);
             for report in stack["reports"].as_array().unwrap() {
                 let file = report["file"].as_str().unwrap();
                 assert_eq!(
@@ -223,4 +230,57 @@ fn schema_prints_a_json_schema() {
         schema["additionalProperties"], false,
         "unknown keys are rejected"
     );
+}
+
+#[test]
+fn target_selects_the_engines_written_and_the_manifest_follows() {
+    let cwd = tempfile::tempdir().unwrap();
+    let config = crate::support::env_config("dev");
+    let config = config.to_str().unwrap();
+    let synth = |target: &str| {
+        let out = cwd.path().join(target);
+        let args = [
+            "synth",
+            "--no-build",
+            "--config",
+            config,
+            "--target",
+            target,
+            "--out",
+        ];
+        let mut args: Vec<&str> = args.to_vec();
+        let out_arg = out.to_str().unwrap().to_owned();
+        args.push(&out_arg);
+        let run = stackwright(cwd.path(), &args);
+        assert_eq!(run.code, 0, "{target}: {}", run.stderr);
+        let files = files_in(&out);
+        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+        (files, manifest["stacks"][0].clone(), run.stdout)
+    };
+    let (files, entry, stdout) = synth("tf");
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(names, ["expense-tracker-dev/main.tf.json", "manifest.json"]);
+    assert!(
+        entry.get("template").is_none() && entry.get("reports").is_none(),
+        "{entry}"
+    );
+    assert_eq!(
+        entry["terraform"]["file"],
+        "expense-tracker-dev/main.tf.json"
+    );
+    assert!(stdout.contains("main.tf.json"), "{stdout}");
+    let tf: Value = serde_json::from_slice(&files["expense-tracker-dev/main.tf.json"]).unwrap();
+    assert_eq!(
+        tf["terraform"]["required_providers"]["aws"]["source"],
+        "hashicorp/aws"
+    );
+
+    let (files, entry, _) = synth("cfn");
+    assert!(
+        !files.keys().any(|name| name.ends_with(".tf.json")),
+        "{:?}",
+        files.keys()
+    );
+    assert!(entry.get("terraform").is_none(), "{entry}");
+    assert_eq!(entry["template"], "expense-tracker-dev.template.json");
 }

@@ -94,6 +94,29 @@ fn a_value_the_app_refuses_is_located_and_explained() {
 }
 
 #[test]
+fn a_bad_terraform_backend_is_located_like_any_other_key() {
+    let text = format!(
+        "{}\n[terraform.backend]\nbucket = \"Not_A_Bucket\"\n",
+        dev_toml()
+    );
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("bucket = "))
+        .expect("the backend bucket line");
+    let dir = tempfile::tempdir().unwrap();
+
+    let run = synth_config(dir.path(), "broken.toml", &text);
+
+    assert_eq!(run.code, 2);
+    let expected = format!("error: broken.toml:{line}:10: key `terraform.backend.bucket`");
+    assert!(
+        run.stderr.starts_with(&expected),
+        "want {expected}\ngot {}",
+        run.stderr
+    );
+}
+
+#[test]
 fn wrong_type_is_named_with_what_was_expected() {
     let mut config: toml::Table = toml::from_str(&dev_toml()).unwrap();
     let key = break_first_scalar(&mut config, "").expect("dev.toml has a number or boolean");

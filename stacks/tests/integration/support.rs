@@ -64,26 +64,31 @@ pub(crate) fn env_config(env: &str) -> PathBuf {
         .join(format!("{env}.toml"))
 }
 
-/// Every file directly inside `dir`, by name, with its bytes.
+/// Every file below `dir`, by its `/`-separated path relative to `dir`, with its bytes.
 pub(crate) fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .expect("directory is readable")
-        .map(|entry| {
-            let entry = entry.expect("directory entry is readable");
-            let name = entry
-                .file_name()
-                .into_string()
-                .expect("file names are UTF-8");
-            (name, fs::read(entry.path()).expect("file is readable"))
-        })
-        .collect()
+    let mut files = BTreeMap::new();
+    for entry in fs::read_dir(dir).expect("directory is readable") {
+        let entry = entry.expect("directory entry is readable");
+        let name = entry
+            .file_name()
+            .into_string()
+            .expect("file names are UTF-8");
+        if entry.path().is_dir() {
+            for (inner, bytes) in files_in(&entry.path()) {
+                files.insert(format!("{name}/{inner}"), bytes);
+            }
+        } else {
+            files.insert(name, fs::read(entry.path()).expect("file is readable"));
+        }
+    }
+    files
 }
 
 /// The template files (`*.template.json`) an output directory holds.
 pub(crate) fn templates_in(dir: &Path) -> Vec<PathBuf> {
     let mut templates: Vec<PathBuf> = files_in(dir)
         .into_keys()
-        .filter(|name| name.ends_with(".template.json"))
+        .filter(|name| name.ends_with(".template.json") && !name.contains('/'))
         .map(|name| dir.join(name))
         .collect();
     templates.sort();

@@ -10,7 +10,7 @@ mod cognito;
 mod compute;
 mod iam;
 mod storage;
-mod waivers;
+pub(crate) mod waivers;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -28,9 +28,15 @@ use crate::waivers::Date;
 
 /// The waivers in a resource's metadata; malformed entries become problems.
 pub(super) fn read(id: &str, resource: &Node, problems: &mut Vec<Problem>) -> Vec<Waiver> {
-    let Some(metadata) = resource.get("Metadata") else {
-        return Vec::new();
-    };
+    match resource.get("Metadata") {
+        Some(metadata) => read_metadata(id, metadata, problems),
+        None => Vec::new(),
+    }
+}
+
+/// The waivers in a metadata object: a CloudFormation resource's `Metadata`, or the `"//"`
+/// comment object of a Terraform JSON resource, which stackwright writes in the same shape.
+pub(crate) fn read_metadata(id: &str, metadata: &Node, problems: &mut Vec<Problem>) -> Vec<Waiver> {
     let mut waivers = Vec::new();
     let sources = [
         (["stackwright", "waivers"], "rule", "reason", "detail"),

@@ -18,6 +18,10 @@
 //! - the paths of observed values are Terraform addresses plus arguments
 //!   (`aws_s3_bucket_public_access_block.site.block_public_acls`).
 //!
+//! Waivers sit in a resource's `"//"` comment object, in the shape of a
+//! CloudFormation resource's `Metadata` (`stackwright.waivers`, `cdk_nag`,
+//! `checkov`), which is where stackwright writes them.
+//!
 //! A bucket part that names a bucket not in the document does not make up
 //! a bucket (the bucket's other settings are not visible, and judging them
 //! by their defaults would be a guess); it stays an ordinary resource.
@@ -78,6 +82,10 @@ pub fn adapt(doc: &Document) -> Model {
     let log_targets = storage::log_targets(&cx);
     for (i, r) in source.resources.iter().enumerate() {
         let kind = kind_of(&cx, i, &log_targets, &mut model);
+        // The `"//"` comment object holds waivers in the CloudFormation `Metadata` shape.
+        let waivers = r.body.get("//").map_or_else(Vec::new, |metadata| {
+            crate::adapt::cfn::waivers::read_metadata(&r.address, metadata, &mut model.problems)
+        });
         model.resources.push(Resource {
             id: r.address.clone(),
             source_type: r.ty.to_owned(),
@@ -86,7 +94,7 @@ pub fn adapt(doc: &Document) -> Model {
             tags: default_tags.of(&cx, r),
             retained: r.retained.clone(),
             assumptions: Vec::new(),
-            waivers: Vec::new(),
+            waivers,
         });
     }
     model.problems.extend(cx.problems.into_inner());
