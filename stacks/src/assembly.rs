@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::manifest::{self, ConfigSource, FileEntry, Manifest, StackEntry, Tool};
 use crate::output::OutputFile;
+use crate::release::Release;
 
 /// A synthesized stack with its template already rendered to the bytes that will be written.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,8 @@ pub struct RenderedStack {
     /// 2-space indented JSON with a final newline, exactly as written to disk.
     pub template_json: Vec<u8>,
     pub assets: Vec<Value>,
+    /// The manifest's `release` section of the stack, when it has one.
+    pub release: Option<Release>,
 }
 
 impl RenderedStack {
@@ -27,7 +30,14 @@ impl RenderedStack {
             template,
             template_json,
             assets,
+            release: None,
         }
+    }
+
+    /// The stack with its manifest `release` section.
+    pub fn with_release(mut self, release: Release) -> Self {
+        self.release = Some(release);
+        self
     }
 
     /// `<stack>.template.json`, the name CDK users already look for.
@@ -81,6 +91,7 @@ fn manifest_for(
             template: stack.file_name(),
             sha256: manifest::sha256_hex(&stack.template_json),
             assets: stack.assets.clone(),
+            release: stack.release.clone(),
             reports: reports
                 .get(i)
                 .into_iter()

@@ -37,13 +37,15 @@ fn synth(args: &SynthArgs) -> anyhow::Result<Status> {
     let loaded = app::load_config(&config_path(&args.config)?)?;
     // Stack names and the config are checked before the (slow) build of the functions.
     app::select(app::synthesize(&loaded.config)?, &args.stack)?;
+    let site = app::site_files(&loaded.config, &config_path(&args.config)?)?;
     let target_dir = package::build::target_dir();
     let bundles = if args.no_build {
         package::reuse(&args.out, &target_dir)?
     } else {
         package::build(package::Builder::detect(), &target_dir)?
     };
-    let stacks = app::select(app::synthesize_with(&loaded.config, &bundles)?, &args.stack)?;
+    let mut stacks = app::select(app::synthesize_with(&loaded.config, &bundles)?, &args.stack)?;
+    app::attach_site_files(&mut stacks, site);
 
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {
