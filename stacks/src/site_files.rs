@@ -298,4 +298,64 @@ mod tests {
         assert_eq!(cache_control("index.html"), NO_CACHE);
         assert_eq!(cache_control("docs/page-3f2a1b9c.html"), NO_CACHE);
     }
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/site")
+            .join(name)
+    }
+
+    #[test]
+    fn a_clean_build_is_listed_deterministically() {
+        let files = fingerprint(&fixture("clean"), "site/clean", &[]).unwrap();
+        assert_eq!(
+            files,
+            fingerprint(&fixture("clean"), "site/clean", &[]).unwrap()
+        );
+        insta::assert_json_snapshot!("clean_site_files", files);
+    }
+
+    #[test]
+    fn a_planted_key_and_a_source_map_are_refused_with_file_and_line() {
+        let err = fingerprint(&fixture("leaky"), "site/leaky", &[]).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("assets/index-BdQq_4o5.js:2: holds an AWS access key ID"),
+            "{message}"
+        );
+        assert!(
+            message.contains("assets/index-BdQq_4o5.js.map: a source map"),
+            "{message}"
+        );
+        let SiteFilesError::Refused(refusals) = err else {
+            panic!("not a refusal: {message}");
+        };
+        assert_eq!(refusals.len(), 2);
+    }
+
+    #[test]
+    fn waived_files_pass_and_the_waiver_is_recorded() {
+        let waiver = |file: &str| SiteWaiver {
+            file: file.to_owned(),
+            reason: "the key is AWS's documented example, not a credential".to_owned(),
+        };
+        let waivers = [
+            waiver("assets/index-BdQq_4o5.js"),
+            waiver("assets/index-BdQq_4o5.js.map"),
+        ];
+        let files = fingerprint(&fixture("leaky"), "site/leaky", &waivers).unwrap();
+        assert_eq!(files.files.len(), 3);
+        assert_eq!(files.waived.len(), 2);
+        assert!(files.waived[0].finding.contains("AWS access key ID"));
+        let only_one = fingerprint(&fixture("leaky"), "site/leaky", &waivers[..1]).unwrap_err();
+        assert!(only_one.to_string().contains(".js.map"), "{only_one}");
+    }
+
+    #[test]
+    fn env_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".env.production"), "VITE_API=https://x\n").unwrap();
+        let err = fingerprint(dir.path(), "d", &[]).unwrap_err().to_string();
+        assert!(err.contains(".env.production: an `.env` file"), "{err}");
+    }
 }
