@@ -15,6 +15,8 @@ use crate::config_file::{self, ConfigError, Format};
 use crate::expense::{self, ExpenseConfig};
 use crate::manifest::{ConfigSource, sha256_hex};
 use crate::package::Bundles;
+use crate::release::Release;
+use crate::site_files;
 
 /// The directory of the committed per-environment configs, `stacks/config`.
 ///
@@ -116,13 +118,14 @@ pub fn synthesize_for(
     stacks
         .into_iter()
         .zip(app.stacks())
-        .map(|(rendered, stack)| render(rendered, stack, options.as_ref()))
+        .map(|(rendered, stack)| render(rendered, stack, config, options.as_ref()))
         .collect()
 }
 
 fn render(
     rendered: synth::SynthesizedStack,
     stack: &synth::Stack,
+    config: &ExpenseConfig,
     terraform: Option<&synth::terraform::TfOptions>,
 ) -> anyhow::Result<RenderedStack> {
     let assets = rendered
@@ -131,13 +134,50 @@ fn render(
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("cannot describe the assets of stack `{}`", rendered.name))?;
-    let stack_out = RenderedStack::new(rendered.name, rendered.template, assets);
+    let release = Release::for_template(&rendered.template, config.functions.keep_versions);
+    let stack_out =
+        RenderedStack::new(rendered.name, rendered.template, assets).with_release(release);
     let Some(options) = terraform else {
         return Ok(stack_out);
     };
     let terraform = synth::terraform::render(stack, options)
         .with_context(|| format!("cannot write stack `{}` as Terraform", stack_out.name))?;
     Ok(stack_out.with_terraform(terraform))
+}
+
+/// Checks and fingerprints the site's build folder, when the config names one; `None`
+/// otherwise. `config_path` anchors a relative `site.build_dir`.
+pub fn site_files(
+    config: &ExpenseConfig,
+    config_path: &Path,
+) -> anyhow::Result<Option<site_files::SiteFiles>> {
+    let Some(build_dir) = &config.site.build_dir else {
+        return Ok(None);
+    };
+    let base = config_path.parent().unwrap_or(Path::new("."));
+    let dir = base.join(build_dir);
+    if !dir.is_dir() {
+        bail!(
+            "site build folder `{}` (config key `site.build_dir`) is not a directory; \
+             build the web app first",
+            display_path(&dir).display()
+        );
+    }
+    let files = site_files::fingerprint(&dir, build_dir, &config.site.waivers)
+        .with_context(|| format!("cannot publish `{}`", display_path(&dir).display()))?;
+    Ok(Some(files))
+}
+
+/// Records `files` in the manifest `release` section of every stack (the app has one).
+pub fn attach_site_files(stacks: &mut [RenderedStack], files: Option<site_files::SiteFiles>) {
+    let Some(files) = files else {
+        return;
+    };
+    for stack in stacks {
+        let mut release = stack.release.clone().unwrap_or_default();
+        release.site = Some(files.clone());
+        stack.release = Some(release);
+    }
 }
 
 /// Keeps the stacks named in `names` (all of them when `names` is empty), in the app's order.

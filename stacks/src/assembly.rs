@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::manifest::{self, ConfigSource, FileEntry, Manifest, StackEntry, Tool};
 use crate::output::OutputFile;
+use crate::release::Release;
 
 /// A synthesized stack with its template already rendered to the bytes that will be written.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,8 @@ pub struct RenderedStack {
     pub assets: Vec<Value>,
     /// The Terraform JSON configuration of the same stack, when rendered.
     pub terraform: Option<Terraform>,
+    /// The manifest's `release` section of the stack, when it has one.
+    pub release: Option<Release>,
 }
 
 /// A stack's Terraform JSON, rendered like the template.
@@ -60,6 +63,7 @@ impl RenderedStack {
             template_json,
             assets,
             terraform: None,
+            release: None,
         }
     }
 
@@ -74,6 +78,12 @@ impl RenderedStack {
     /// of a directory as one configuration.
     pub fn terraform_file_name(&self) -> String {
         format!("{}/main.tf.json", self.name)
+    }
+
+    /// The stack with its manifest `release` section.
+    pub fn with_release(mut self, release: Release) -> Self {
+        self.release = Some(release);
+        self
     }
 
     /// `<stack>.template.json`, the name CDK users already look for.
@@ -147,6 +157,7 @@ fn manifest_for(
                     sha256: manifest::sha256_hex(&tf.json),
                 }),
             assets: stack.assets.clone(),
+            release: stack.release.clone(),
             reports: reports
                 .get(i)
                 .into_iter()

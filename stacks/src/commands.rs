@@ -56,16 +56,18 @@ pub(crate) fn synth_and_write(args: &SynthArgs) -> anyhow::Result<Option<Vec<Ren
         app::synthesize_for(&loaded.config, &placeholders, target)?,
         &args.stack,
     )?;
+    let site = app::site_files(&loaded.config, &config_path(&args.config)?)?;
     let target_dir = package::build::target_dir();
     let bundles = if args.no_build {
         package::reuse(&args.out, &target_dir)?
     } else {
         package::build(package::Builder::detect(), &target_dir)?
     };
-    let stacks = app::select(
+    let mut stacks = app::select(
         app::synthesize_for(&loaded.config, &bundles, target)?,
         &args.stack,
     )?;
+    app::attach_site_files(&mut stacks, site);
 
     let findings = check::check_stacks(&stacks);
     if !findings.is_empty() {

@@ -10,3 +10,5 @@ pub mod expense;
 pub mod manifest;
 pub mod output;
 pub mod package;
+pub mod release;
+pub mod site_files;

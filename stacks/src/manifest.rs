@@ -64,6 +64,10 @@ pub struct StackEntry {
     /// The compliance reports written for the stack.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reports: Vec<FileEntry>,
+    /// What `deploy` and `rollback` act on besides the template: the functions' aliases, how
+    /// many versions to keep, the site's files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<crate::release::Release>,
 }
 
 /// A file of the output directory with its digest.

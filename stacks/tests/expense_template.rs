@@ -198,3 +198,82 @@ fn both_buckets_arns_are_denied_without_tls() -> TestResult {
     assert!(allow["Condition"]["StringEquals"]["aws:SourceArn"].is_object());
     Ok(())
 }
+
+/// The statuses the linter gives `rule` on the resources starting with `prefix`.
+fn verdicts(template: &Value, rule: &str, prefix: &str) -> TestResult<Vec<String>> {
+    let bytes = serde_json::to_vec_pretty(template)?;
+    let options = policy_lint::lint::Options::default();
+    let report = policy_lint::lint::lint_bytes(Path::new("prod.json"), &bytes, &options)?;
+    Ok(report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule && f.resource.starts_with(prefix))
+        .map(|f| format!("{:?}", f.status))
+        .collect())
+}
+
+#[test]
+fn the_ci_role_is_pinned_to_one_repository_and_fails_when_widened() -> TestResult {
+    let mut template = template("prod")?;
+    let (id, role) = resources(&template, "AWS::IAM::Role")
+        .find(|(id, _)| id.starts_with("CiDeployRole"))
+        .ok_or("no CI deploy role")?;
+    let id = id.clone();
+    let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(
+        trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
+        "repo:example-org/expense-tracker:environment:prod"
+    );
+    assert_eq!(role["Properties"]["MaxSessionDuration"], 3600);
+    for rule in ["IAM009", "IAM006", "IAM005", "IAM004", "IAM002"] {
+        let found = verdicts(&template, rule, &id)?;
+        assert!(found.iter().all(|s| s == "Pass"), "{rule}: {found:?}");
+    }
+    assert_eq!(verdicts(&template, "IAM009", &id)?, ["Pass"]);
+
+    let condition = &mut template["Resources"][&id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        [0]["Condition"];
+    let sub = "token.actions.githubusercontent.com:sub";
+    let widened = condition["StringEquals"]
+        .as_object_mut()
+        .ok_or("no StringEquals")?
+        .remove(sub)
+        .ok_or("no sub")?;
+    assert!(widened.is_string());
+    condition["StringLike"] = serde_json::json!({ sub: "*" });
+    assert_eq!(verdicts(&template, "IAM009", &id)?, ["Fail"]);
+    Ok(())
+}
+
+#[test]
+fn the_ci_role_passes_only_the_stacks_own_roles_to_their_services() -> TestResult {
+    let template = template("prod")?;
+    let (_, role) = resources(&template, "AWS::IAM::Role")
+        .find(|(id, _)| id.starts_with("CiDeployRole"))
+        .ok_or("no CI deploy role")?;
+    let policies = role["Properties"]["Policies"]
+        .as_array()
+        .ok_or("no policies")?;
+    let pass = policies
+        .iter()
+        .find(|p| p["PolicyName"] == "PassRoles")
+        .ok_or("no PassRoles policy")?;
+    for statement in pass["PolicyDocument"]["Statement"]
+        .as_array()
+        .ok_or("no statements")?
+    {
+        let service = &statement["Condition"]["StringEquals"]["iam:PassedToService"];
+        assert!(service.is_string(), "{statement}");
+        let targets = match &statement["Resource"] {
+            Value::Array(list) => list.clone(),
+            single => vec![single.clone()],
+        };
+        for target in targets {
+            let id = target["Fn::GetAtt"][0]
+                .as_str()
+                .ok_or("not a role of the stack")?;
+            assert_eq!(template["Resources"][id]["Type"], "AWS::IAM::Role");
+        }
+    }
+    Ok(())
+}

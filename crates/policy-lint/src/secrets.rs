@@ -60,6 +60,67 @@ pub fn classify(name: &str, value: &str) -> Option<&'static str> {
         .then_some("a literal value under a secret-sounding name")
 }
 
+/// A credential found in a text file by [`credentials_in_text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextHit {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What it looks like, e.g. `an AWS access key ID`.
+    pub reason: &'static str,
+}
+
+/// Credentials by shape (the first signal of control SEC-1) in free text such as a built
+/// JavaScript bundle: every word of letters, digits, `_` and `-` is checked, and a line
+/// opening a private key block counts. The name signal is left out: minified code is full
+/// of `password:"…"` labels that are not secrets.
+pub fn credentials_in_text(text: &str) -> Vec<TextHit> {
+    let mut hits = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
+            let column = line.find("-----BEGIN").unwrap_or(0);
+            hits.push(TextHit {
+                line: index + 1,
+                column: line[..column].chars().count() + 1,
+                reason: "a private key block",
+            });
+            continue;
+        }
+        for (start, word) in words(line) {
+            if let Some(reason) = known_shape(word) {
+                hits.push(TextHit {
+                    line: index + 1,
+                    column: line[..start].chars().count() + 1,
+                    reason,
+                });
+            }
+        }
+    }
+    hits
+}
+
+/// The runs of `[A-Za-z0-9_-]` in `line`, with their byte offsets.
+fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut rest = line.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while rest.peek().is_some_and(|&(_, c)| !is_word(c)) {
+            rest.next();
+        }
+        let (start, _) = *rest.peek()?;
+        let mut end = start;
+        while let Some(&(i, c)) = rest.peek() {
+            if !is_word(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        Some((start, &line[start..end]))
+    })
+}
+
 /// True when the name suggests a credential.
 pub fn secret_name(name: &str) -> bool {
     let folded: String = name
@@ -129,6 +190,39 @@ fn entropy(value: &str) -> f64 {
             -p * p.log2()
         })
         .sum()
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_text_are_found_with_their_line_and_column() {
+        let text =
+            "const a = 1;\nconst k=\"AKIAABCDEFGHIJKLMNOP\";\n-----BEGIN RSA PRIVATE KEY-----\n";
+        let hits = credentials_in_text(text);
+        assert_eq!(
+            hits,
+            [
+                TextHit {
+                    line: 2,
+                    column: 10,
+                    reason: "an AWS access key ID"
+                },
+                TextHit {
+                    line: 3,
+                    column: 1,
+                    reason: "a private key block"
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinary_code_has_no_credentials() {
+        let text = "function password(){return \"Enter your password\"}; AKIA; ghp_short";
+        assert!(credentials_in_text(text).is_empty());
+    }
 }
 
 #[cfg(test)]

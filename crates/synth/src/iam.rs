@@ -32,6 +32,8 @@ pub enum Principal {
     Aws(Value<String>),
     /// Everyone. Constructs use it only in `Deny` statements (TLS enforcement).
     Anyone,
+    /// A web-identity provider's ARN (an OIDC provider), for `sts:AssumeRoleWithWebIdentity`.
+    Federated(Value<String>),
 }
 
 impl Serialize for Principal {
@@ -41,6 +43,7 @@ impl Serialize for Principal {
             Self::Service(service) => map.serialize_entry("Service", service)?,
             Self::Aws(arn) => map.serialize_entry("AWS", arn)?,
             Self::Anyone => map.serialize_entry("AWS", "*")?,
+            Self::Federated(arn) => map.serialize_entry("Federated", arn)?,
         }
         map.end()
     }

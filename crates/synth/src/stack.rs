@@ -91,8 +91,21 @@ pub(crate) struct ResourceEntry {
     pub(crate) overrides: Vec<(String, Option<Json>)>,
     /// Logical ids whose rendered JSON is hashed into this resource's id (API deployments).
     pub(crate) id_hash_of: Vec<LogicalId>,
+    /// What of the `id_hash_of` members is hashed.
+    pub(crate) id_hash_scope: HashScope,
+    /// Always `Retain` on deletion and replacement, whatever the stack's removal policy.
+    pub(crate) always_retained: bool,
     /// Accepted linter findings, rendered into the resource's `Metadata`.
     pub(crate) waivers: Vec<Waiver>,
+}
+
+/// Which part of a member's rendered JSON a hashed logical id covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HashScope {
+    /// The whole resource: properties, dependencies, metadata.
+    Resource,
+    /// Only the `Properties`, without `Tags`: what the resource *is*, not how it is labelled.
+    Configuration,
 }
 
 /// A node of the construct tree, for listings and the manifest.
@@ -253,6 +266,8 @@ impl Stack {
             stateful: false,
             overrides: Vec::new(),
             id_hash_of: Vec::new(),
+            id_hash_scope: HashScope::Resource,
+            always_retained: false,
             waivers: Vec::new(),
         });
         Ok(logical_id)
@@ -346,6 +361,26 @@ impl Stack {
     pub(crate) fn hash_id_over(&mut self, id: &LogicalId, members: Vec<LogicalId>) {
         if let Some(entry) = self.entry_mut(id) {
             entry.id_hash_of = members;
+            entry.id_hash_scope = HashScope::Resource;
+        }
+    }
+
+    /// Makes a resource's logical id end in a hash of `member`'s properties except its tags,
+    /// so a change to what `member` is renames the resource and a re-tag does not. A Lambda
+    /// `Version` needs this: CloudFormation publishes a version only when the resource is new.
+    pub(crate) fn hash_id_over_configuration(&mut self, id: &LogicalId, member: &LogicalId) {
+        if let Some(entry) = self.entry_mut(id) {
+            entry.id_hash_of = vec![member.clone()];
+            entry.id_hash_scope = HashScope::Configuration;
+        }
+    }
+
+    /// Keeps a resource when CloudFormation deletes or replaces it, even in a stack whose
+    /// removal policy is `Destroy`: a superseded Lambda `Version` must outlive its resource
+    /// so the alias can be moved back to it.
+    pub(crate) fn retain_always(&mut self, id: &LogicalId) {
+        if let Some(entry) = self.entry_mut(id) {
+            entry.always_retained = true;
         }
     }
 

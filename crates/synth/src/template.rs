@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, SynthError};
 use crate::logical_id::LogicalId;
-use crate::stack::{ResourceEntry, Stack};
+use crate::removal::RemovalPolicy;
+use crate::stack::{HashScope, ResourceEntry, Stack};
 use crate::tags;
 
 /// The template format version CloudFormation expects.
@@ -91,8 +92,13 @@ fn render_resource(stack: &Stack, entry: &ResourceEntry) -> Result<Json> {
         let ids: Vec<&str> = entry.depends_on.iter().map(LogicalId::as_str).collect();
         resource.insert("DependsOn".into(), json!(ids));
     }
-    if entry.stateful {
-        let policy = stack.removal_policy().as_cfn();
+    let policy = if entry.always_retained {
+        Some(RemovalPolicy::Retain)
+    } else {
+        entry.stateful.then(|| stack.removal_policy())
+    };
+    if let Some(policy) = policy {
+        let policy = policy.as_cfn();
         resource.insert("DeletionPolicy".into(), json!(policy));
         resource.insert("UpdateReplacePolicy".into(), json!(policy));
     }
@@ -215,7 +221,11 @@ fn rename_hashed_ids(stack: &Stack, resources: &mut Map<String, Json>) -> Rename
         for member in &entry.id_hash_of {
             hasher.update(member.as_str().as_bytes());
             if let Some(json) = resources.get(member.as_str()) {
-                hasher.update(json.to_string().as_bytes());
+                hasher.update(
+                    hashed_part(json, entry.id_hash_scope)
+                        .to_string()
+                        .as_bytes(),
+                );
             }
         }
         let digest = hasher.finalize();
@@ -235,6 +245,19 @@ fn rename_hashed_ids(stack: &Stack, resources: &mut Map<String, Json>) -> Rename
         resources.insert(id, resource);
     }
     renames
+}
+
+fn hashed_part(resource: &Json, scope: HashScope) -> Json {
+    match scope {
+        HashScope::Resource => resource.clone(),
+        HashScope::Configuration => {
+            let mut properties = resource.get("Properties").cloned().unwrap_or(Json::Null);
+            if let Json::Object(map) = &mut properties {
+                map.remove("Tags");
+            }
+            properties
+        }
+    }
 }
 
 /// Old logical id → new logical id.

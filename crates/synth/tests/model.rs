@@ -505,3 +505,106 @@ fn construct_settings_out_of_range_name_the_field() -> TestResult {
     ));
     Ok(())
 }
+
+/// A one-function stack whose code has digest `sha256`, its props adjusted by `adjust`.
+fn versioned_stack(
+    sha256: &str,
+    adjust: fn(FunctionProps) -> FunctionProps,
+    tags: Tags,
+    policy: RemovalPolicy,
+) -> TestResult<Value> {
+    let mut stack = Stack::new(
+        "Test",
+        StackProps::default().tags(tags).removal_policy(policy),
+    )?;
+    let code = stack.add_asset(Asset::file("handler", "handler.zip", sha256))?;
+    Function::new(&mut stack, "Handler", adjust(FunctionProps::new(code)))?;
+    Ok(stack.to_template()?)
+}
+
+fn version_id(sha256: &str, adjust: fn(FunctionProps) -> FunctionProps, tags: Tags) -> String {
+    let template = versioned_stack(sha256, adjust, tags, RemovalPolicy::Retain).expect("synth");
+    resource(&template, "HandlerCurrentVersion")
+        .expect("a version")
+        .0
+        .clone()
+}
+
+#[test]
+fn a_version_is_published_exactly_when_code_or_configuration_changes() {
+    let same = |props| props;
+    let base = version_id("aa", same, tags());
+    assert_eq!(base, version_id("aa", same, tags()), "deterministic");
+    let retagged = tags().with("team", "other");
+    assert_eq!(
+        base,
+        version_id("aa", same, retagged),
+        "a tag is not configuration"
+    );
+    assert_ne!(
+        base,
+        version_id("bb", same, tags()),
+        "a new bundle publishes one"
+    );
+    let resized = |mut props: FunctionProps| {
+        props.memory_mb = 512;
+        props
+    };
+    assert_ne!(
+        base,
+        version_id("aa", resized, tags()),
+        "so does new memory"
+    );
+    let configured = |props: FunctionProps| props.env("MODE", "x");
+    assert_ne!(
+        base,
+        version_id("aa", configured, tags()),
+        "and a new variable"
+    );
+}
+
+#[test]
+fn the_live_alias_points_at_the_retained_current_version() -> TestResult {
+    let template = versioned_stack("aa", |props| props, tags(), RemovalPolicy::Destroy)?;
+    let (version_id, version) = resource(&template, "HandlerCurrentVersion")?;
+    assert_eq!(version["Type"], "AWS::Lambda::Version");
+    assert_eq!(version["DeletionPolicy"], "Retain", "kept for rollback");
+    assert_eq!(version["UpdateReplacePolicy"], "Retain");
+    let resources = template["Resources"].as_object().ok_or("no resources")?;
+    let (function_id, _) = resources
+        .iter()
+        .find(|(_, r)| r["Type"] == "AWS::Lambda::Function")
+        .ok_or("no function")?;
+    let (_, alias) = resource(&template, "HandlerLiveAlias")?;
+    assert_eq!(alias["Type"], "AWS::Lambda::Alias");
+    assert_eq!(alias["Properties"]["Name"], "live");
+    assert_eq!(
+        alias["Properties"]["FunctionVersion"],
+        json!({"Fn::GetAtt": [version_id, "Version"]})
+    );
+    assert_eq!(
+        alias["Properties"]["FunctionName"],
+        json!({"Ref": function_id})
+    );
+    Ok(())
+}
+
+#[test]
+fn the_api_invokes_the_alias_never_latest() -> TestResult {
+    let template = api_stack(&["/items"], false)?;
+    let (alias_id, _) = resource(&template, "HandlerLiveAlias")?;
+    let (_, method) = resource(&template, "ApiitemsGET")?;
+    let uri = method["Properties"]["Integration"]["Uri"]["Fn::Sub"]
+        .as_str()
+        .ok_or("no Fn::Sub uri")?;
+    assert!(
+        uri.ends_with(&format!("/functions/${{{alias_id}}}/invocations")),
+        "{uri}"
+    );
+    let (_, permission) = resource(&template, "ApiitemsGETPermission")?;
+    assert_eq!(
+        permission["Properties"]["FunctionName"],
+        json!({"Ref": alias_id})
+    );
+    Ok(())
+}

@@ -76,6 +76,10 @@ pub struct ExpenseConfig {
     /// Settings of the Terraform output (`synth --target tf`). Default: local state.
     #[serde(default)]
     pub terraform: TerraformConfig,
+    /// The role GitHub Actions assumes (OIDC) to deploy this stack. Default: none: no CI
+    /// role.
+    #[serde(default)]
+    pub ci: Option<CiConfig>,
 }
 
 /// Settings of the Terraform output.
@@ -104,6 +108,31 @@ pub struct BackendConfig {
     /// Terraform 1.10+). Default: the lock file.
     #[serde(default)]
     pub dynamodb_table: Option<String>,
+}
+
+/// The CI deploy role: which repository, and which branch or environment, may deploy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CiConfig {
+    /// The GitHub repository, `OWNER/REPO`.
+    pub repository: String,
+    /// The branch whose workflow runs may deploy, e.g. `main`. Exactly one of `branch` and
+    /// `environment`.
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// The GitHub deployment environment whose jobs may deploy, e.g. `prod` (its protection
+    /// rules then gate every deploy). Exactly one of `branch` and `environment`.
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// ARN of the account's existing GitHub OIDC provider (IAM holds one per URL per
+    /// account, so environments sharing an account share it). Default: none: the stack
+    /// creates the provider.
+    #[serde(default)]
+    pub oidc_provider_arn: Option<String>,
+    /// ARN of a role CloudFormation acts with during a deploy (`--role-arn`); the CI role may
+    /// pass it to CloudFormation and nothing else. Default: none.
+    #[serde(default)]
+    pub cloudformation_role_arn: Option<String>,
 }
 
 /// What happens to stateful resources on deletion or replacement.
@@ -218,6 +247,13 @@ pub struct SiteConfig {
     pub domain: Option<String>,
     /// ARN of an ACM certificate in `us-east-1` covering `domain`. Default: none.
     pub certificate_arn: Option<String>,
+    /// The web app's build output folder (e.g. `../web/dist`), relative to this config
+    /// file. `synth` checks it (no source maps, `.env` files or credentials) and lists its
+    /// files in the manifest for `deploy`. Default: none: no files are published.
+    pub build_dir: Option<String>,
+    /// Files of `build_dir` to publish although the check refuses them, each with a reason.
+    /// Default: none.
+    pub waivers: Vec<crate::site_files::SiteWaiver>,
 }
 
 /// Settings of the alarms.
@@ -236,13 +272,21 @@ pub struct FunctionsConfig {
     pub memory_mb: i64,
     /// Timeout in seconds (1 to 29, the API Gateway limit). Default: `10`.
     pub timeout_secs: i64,
+    /// Published versions `deploy` keeps per function (1 to 100), newest first: the ones
+    /// `rollback` can return to. Older ones are deleted after a deploy, except any version an
+    /// alias points at. Default: `5`.
+    pub keep_versions: i64,
 }
+
+/// The default of [`FunctionsConfig::keep_versions`].
+pub const DEFAULT_KEEP_VERSIONS: i64 = 5;
 
 impl Default for FunctionsConfig {
     fn default() -> Self {
         Self {
             memory_mb: 256,
             timeout_secs: 10,
+            keep_versions: DEFAULT_KEEP_VERSIONS,
         }
     }
 }
@@ -270,7 +314,8 @@ impl ExpenseConfig {
         self.validate_site()?;
         self.validate_alarms()?;
         self.validate_functions()?;
-        self.validate_terraform()
+        self.validate_terraform()?;
+        self.validate_ci()
     }
 
     fn validate_terraform(&self) -> Result<(), ConfigError> {
@@ -330,6 +375,65 @@ impl ExpenseConfig {
             region: self.region.clone(),
             backend,
         }
+    }
+
+    fn validate_ci(&self) -> Result<(), ConfigError> {
+        let Some(ci) = &self.ci else {
+            return Ok(());
+        };
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        };
+        let repository_ok = ci
+            .repository
+            .split_once('/')
+            .is_some_and(|(owner, name)| plain(owner) && plain(name));
+        if !repository_ok {
+            return Err(ConfigError::new(
+                "ci.repository",
+                "`OWNER/REPO`: letters, digits, `-`, `_` or `.`, no wildcard",
+            ));
+        }
+        let (key, name) = match (&ci.branch, &ci.environment) {
+            (Some(branch), None) => ("ci.branch", branch),
+            (None, Some(environment)) => ("ci.environment", environment),
+            _ => {
+                return Err(ConfigError::new(
+                    "ci.branch",
+                    "exactly one of `ci.branch` and `ci.environment`",
+                ));
+            }
+        };
+        if !name.split('/').all(plain) {
+            return Err(ConfigError::new(
+                key,
+                "a plain name (letters, digits, `-`, `_`, `.`; `/` between parts), no wildcard",
+            ));
+        }
+        for (key, arn, kind) in [
+            (
+                "ci.oidc_provider_arn",
+                &ci.oidc_provider_arn,
+                ":oidc-provider/",
+            ),
+            (
+                "ci.cloudformation_role_arn",
+                &ci.cloudformation_role_arn,
+                ":role/",
+            ),
+        ] {
+            if let Some(arn) = arn {
+                if !arn.starts_with("arn:aws") || !arn.contains(kind) || arn.contains('*') {
+                    return Err(ConfigError::new(
+                        key,
+                        format!("an IAM ARN containing `{kind}`, without wildcard"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn validate_identity(&self) -> Result<(), ConfigError> {
@@ -469,6 +573,14 @@ impl ExpenseConfig {
 
     fn validate_site(&self) -> Result<(), ConfigError> {
         let site = &self.site;
+        for (index, waiver) in site.waivers.iter().enumerate() {
+            if waiver.reason.trim().chars().count() < 10 {
+                return Err(ConfigError::new(
+                    format!("site.waivers[{index}].reason"),
+                    "a reason a reviewer can check (at least 10 characters)",
+                ));
+            }
+        }
         match (&site.domain, &site.certificate_arn) {
             (Some(domain), Some(arn)) => {
                 check_domain(domain).map_err(|e| ConfigError::new("site.domain", e))?;
@@ -517,6 +629,12 @@ impl ExpenseConfig {
             return Err(ConfigError::new(
                 "functions.timeout_secs",
                 "an integer from 1 to 29 (API Gateway stops waiting after 29 seconds)",
+            ));
+        }
+        if !(1..=100).contains(&self.functions.keep_versions) {
+            return Err(ConfigError::new(
+                "functions.keep_versions",
+                "an integer from 1 to 100 (the live version is always kept)",
             ));
         }
         Ok(())

@@ -13,9 +13,9 @@ pub mod handlers;
 use synth::cfn::Value;
 use synth::constructs::{
     AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
-    FunctionProps, HttpMethod, Key, KeyProps, Mfa, RestApi, RestApiProps, Secret, SecretProps,
-    Site, SiteProps, Table, TableProps, UserPool, UserPoolClient, UserPoolClientProps,
-    UserPoolProps, join,
+    FunctionProps, GithubDeployRole, GithubDeployRoleProps, GithubSubject, HttpMethod, Key,
+    KeyProps, Mfa, OidcProvider, RestApi, RestApiProps, Secret, SecretProps, Site, SiteProps,
+    Table, TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps, join,
 };
 use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver};
 use thiserror::Error;
@@ -93,6 +93,14 @@ pub fn build_with_code(config: &ExpenseConfig, code: Code<'_>) -> Result<App, Bu
     let api = RestApi::new(&mut stack, "Api", api_props(config, api, origins))?;
     alarms.watch_api(&mut stack, &api, AlarmThresholds::default())?;
     outputs(&mut stack, &api, &users, &client, &site)?;
+    // Last: the role may pass exactly the roles created above.
+    if let Some(ci) = &config.ci {
+        let role = GithubDeployRole::new(&mut stack, "CiDeployRole", ci_props(ci))?;
+        stack.add_output(
+            Output::new("CiDeployRoleArn", role.arn())
+                .description("role-to-assume of the GitHub Actions deploy workflow"),
+        )?;
+    }
     let mut app = App::new();
     app.add_stack(stack)?;
     Ok(app)
@@ -200,6 +208,20 @@ fn outputs(
     outputs
         .into_iter()
         .try_for_each(|output| stack.add_output(output))
+}
+
+fn ci_props(ci: &config::CiConfig) -> GithubDeployRoleProps {
+    let (owner, repository) = ci.repository.split_once('/').unwrap_or_default();
+    let subject = match (&ci.branch, &ci.environment) {
+        (_, Some(environment)) => GithubSubject::Environment(environment.clone()),
+        (branch, None) => GithubSubject::Branch(branch.clone().unwrap_or_default()),
+    };
+    let mut props = GithubDeployRoleProps::new(owner, repository, subject);
+    if let Some(arn) = &ci.oidc_provider_arn {
+        props.provider = OidcProvider::Existing(arn.as_str().into());
+    }
+    props.cloudformation_role = ci.cloudformation_role_arn.as_deref().map(Value::from);
+    props
 }
 
 fn user_pool_props(config: &ExpenseConfig) -> UserPoolProps {

@@ -91,6 +91,8 @@ pub struct Parameter {
     pub type_name: String,
     pub default: Option<Node>,
     pub no_echo: bool,
+    /// `AllowedPattern`, when it is a string.
+    pub allowed_pattern: Option<String>,
     pub loc: Loc,
 }
 
@@ -105,11 +107,52 @@ impl Parameter {
             || self.type_name == "AWS::SSM::Parameter::Value<CommaDelimitedList>"
     }
 
+    /// True when `AllowedPattern` proves every value free of the IAM wildcards `*` and `?`
+    /// (see [`wildcard_free_pattern`]): the value is unknown but is one fixed name.
+    pub fn admits_no_wildcard(&self) -> bool {
+        self.allowed_pattern
+            .as_deref()
+            .is_some_and(wildcard_free_pattern)
+    }
+
     /// An SSM-typed parameter's default names the SSM parameter, not the
     /// value, so it is never a known value.
     pub fn is_ssm(&self) -> bool {
         self.type_name.starts_with("AWS::SSM::Parameter::Value<")
     }
+}
+
+/// True for an anchored regular expression (`^…$`) built only from literal letters,
+/// digits, `-`, `_`, `.`-in-a-class, `\d`, quantifiers and non-negated classes of those:
+/// no string it matches can hold `*` or `?`. Anything else (`.`, `\S`, `[^…]`, groups) is
+/// judged unsafe, so the answer errs towards "may hold a wildcard".
+pub fn wildcard_free_pattern(pattern: &str) -> bool {
+    let Some(body) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$')) else {
+        return false;
+    };
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_".contains(c);
+    let mut chars = body.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match (in_class, c) {
+            (_, '\\') => match chars.next() {
+                Some('d' | '.' | '-' | '_') => {}
+                _ => return false,
+            },
+            (false, '[') => {
+                in_class = true;
+                if chars.clone().next() == Some('^') {
+                    return false;
+                }
+            }
+            (true, ']') => in_class = false,
+            (true, '.') => {}
+            (false, '{' | '}' | ',' | '+' | '*' | '?') => {}
+            (_, c) if safe(c) => {}
+            _ => return false,
+        }
+    }
+    !in_class
 }
 
 /// A resource of the (expanded) template.
@@ -262,6 +305,10 @@ fn parameters(root: &Node) -> HashMap<String, Parameter> {
                     .to_owned(),
                 default: body.get("Default").cloned(),
                 no_echo: body.get("NoEcho").is_some_and(is_true),
+                allowed_pattern: body
+                    .get("AllowedPattern")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
                 loc: key.loc,
             };
             (key.name.clone(), param)
@@ -293,4 +340,32 @@ fn has_generating_transform(root: &Node) -> bool {
 /// submodules so reasons read the same everywhere.
 pub(crate) fn unknown(reason: impl Into<String>) -> Sym {
     Sym::unknown(reason)
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::wildcard_free_pattern;
+
+    #[test]
+    fn only_anchored_patterns_of_plain_characters_exclude_wildcards() {
+        for safe in [
+            "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+            "^[0-9]{12}$",
+            "^\\d+$",
+            "^prod-[a-z]+$",
+        ] {
+            assert!(wildcard_free_pattern(safe), "{safe}");
+        }
+        for unsafe_ in [
+            "^.+$",
+            "[a-z]+",
+            "^[^/]+$",
+            "^\\S+$",
+            "^(a|b)$",
+            "^[a-z*]+$",
+            "^[a-z]+",
+        ] {
+            assert!(!wildcard_free_pattern(unsafe_), "{unsafe_}");
+        }
+    }
 }

@@ -79,6 +79,11 @@ impl Resolver {
                 )),
                 Some(default) if param.is_list() => self.joined(default, ","),
                 Some(default) => self.sym(default),
+                // Opaque like a pseudo parameter: one name chosen at deploy time, which its
+                // `AllowedPattern` keeps free of wildcards.
+                None if param.admits_no_wildcard() && !param.is_list() => {
+                    Sym::from_parts([Part::Pseudo(target.to_owned())])
+                }
                 None => unknown(format!("parameter `{target}` has no default")),
             };
         }

@@ -117,6 +117,7 @@ pub static REGISTRY: &[&Rule] = &[
     &iam::role_trust_public::RULE,
     &iam::role_aws_managed_policy::RULE,
     &iam::lambda_role_scans_table::RULE,
+    &iam::role_trust_oidc_any_subject::RULE,
     &kms::key_rotation_off::RULE,
     &lambda::function_env_without_cmk::RULE,
     &logs::log_group_retention_too_short_or_unbounded::RULE,

@@ -6,6 +6,15 @@
 //! created by the stack, with its retention, before the function), and `kms:Decrypt` on the
 //! environment key. Everything else comes from grants ([`crate::constructs::Table::grant`]
 //! and friends). No AWS-managed policy is attached (IAM-5).
+//!
+//! Callers never invoke `$LATEST`. Each function publishes an `AWS::Lambda::Version`
+//! (`CurrentVersion`) whose logical id ends in a hash of the function's configuration (its
+//! properties without tags, so the code bundle's key, which is the bundle's sha256, is in
+//! it): CloudFormation publishes a new version on every code or configuration change and on
+//! no other. The alias [`LIVE_ALIAS`] points at that version, and integrations and invoke
+//! permissions target the alias ([`Function::alias_arn`]), so an update switches callers in
+//! one step and a rollback only moves the alias. Superseded versions are retained (the alias
+//! can be moved back to them); pruning them is a deploy-time action.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +30,9 @@ use crate::stack::Stack;
 
 /// The runtime every function uses: an OS-only runtime for a Rust `bootstrap` executable.
 pub const RUNTIME: &str = "provided.al2023";
+
+/// The alias every caller invokes.
+pub const LIVE_ALIAS: &str = "live";
 
 /// The instruction set a function runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -110,11 +122,14 @@ pub struct Function {
     role: LogicalId,
     log_group: LogGroup,
     environment_key: Key,
+    version: LogicalId,
+    alias: LogicalId,
 }
 
 impl Function {
     /// Adds a function at `id` in the current scope: `LogGroup`, `ServiceRole`, optionally
-    /// `EnvironmentKey`, and the function itself (`Resource`).
+    /// `EnvironmentKey`, the function itself (`Resource`), its `CurrentVersion` and the
+    /// `LiveAlias` pointing at it.
     ///
     /// # Errors
     /// [`SynthError::InvalidProperty`] for out-of-range memory or timeout, or a tree error.
@@ -141,12 +156,15 @@ impl Function {
         let role = role(stack, &path)?;
         let resource = function_resource(&props, &role, &log_group, &environment_key);
         let id = stack.add_resource(&path, "Resource", &resource)?;
+        let (version, alias) = publish(stack, &path, &id)?;
         let function = Self {
             id,
             path,
             role,
             log_group,
             environment_key,
+            version,
+            alias,
         };
         function.grant_own_permissions(stack);
         Ok(function)
@@ -177,6 +195,21 @@ impl Function {
     /// The function ARN.
     pub fn arn(&self) -> Value<String> {
         get_att(&self.id, "Arn")
+    }
+
+    /// The ARN of the [`LIVE_ALIAS`] alias: what integrations and permissions target.
+    pub fn alias_arn(&self) -> Value<String> {
+        reference(&self.alias)
+    }
+
+    /// The logical id of the [`LIVE_ALIAS`] alias.
+    pub fn alias(&self) -> &LogicalId {
+        &self.alias
+    }
+
+    /// The logical id of the version the alias points at (before its hash suffix is added).
+    pub fn version(&self) -> &LogicalId {
+        &self.version
     }
 
     /// The execution role's logical id.
@@ -224,6 +257,29 @@ fn validate(stack: &Stack, path: &ConstructPath, props: &FunctionProps) -> Resul
         }),
         None => Ok(()),
     }
+}
+
+/// The version of the current configuration, retained when superseded, and the alias on it.
+fn publish(
+    stack: &mut Stack,
+    path: &ConstructPath,
+    function: &LogicalId,
+) -> Result<(LogicalId, LogicalId)> {
+    let version = lambda::Version::new(reference(function));
+    let version = stack.add_resource(path, "CurrentVersion", &version)?;
+    stack.hash_id_over_configuration(&version, function);
+    stack.retain_always(&version);
+    let alias = lambda::Alias::new(
+        reference(function),
+        get_att(&version, "Version"),
+        LIVE_ALIAS,
+    )
+    .description(format!(
+        "the version of {} that callers invoke",
+        stack.full_path(path)
+    ));
+    let alias = stack.add_resource(path, "LiveAlias", &alias)?;
+    Ok((version, alias))
 }
 
 /// The execution role: trusted by Lambda only, with no policy of its own until grants land.

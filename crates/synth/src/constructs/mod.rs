@@ -8,6 +8,7 @@
 pub mod alarms;
 pub mod bucket;
 pub mod function;
+pub mod github_deploy_role;
 pub mod key;
 pub mod log_group;
 pub mod rest_api;
@@ -19,6 +20,9 @@ pub mod user_pool;
 pub use alarms::{AlarmThresholds, AlarmTopic, AlarmTopicProps};
 pub use bucket::{Bucket, BucketProps};
 pub use function::{Architecture, Function, FunctionProps};
+pub use github_deploy_role::{
+    GithubDeployRole, GithubDeployRoleProps, GithubSubject, OidcProvider,
+};
 pub use key::{Key, KeyProps};
 pub use log_group::{LogGroup, LogGroupProps};
 pub use secret::{Secret, SecretProps};

@@ -5,8 +5,9 @@
 //! - `Resource`: the `AWS::ApiGateway::RestApi` (regional, `SecurityPolicy: TLS_1_2`);
 //! - `Authorizer`: `COGNITO_USER_POOLS` on the given pool, reading the `Authorization` header;
 //! - one `AWS::ApiGateway::Resource` per path segment, and per route a `Method` (authorized by
-//!   the Cognito authorizer, `AWS_PROXY` integration) and a `Permission` that lets API Gateway
-//!   invoke the function only for that method and path of this API and stage (`SourceArn`);
+//!   the Cognito authorizer, `AWS_PROXY` integration to the function's `live` alias) and a
+//!   `Permission` that lets API Gateway invoke that alias only for that method and path of
+//!   this API and stage (`SourceArn`);
 //! - per resource with routes, when origins are configured, an `OPTIONS` method: a `MOCK`
 //!   integration answering 204 with the CORS headers. It is the only method without
 //!   authorization, and it cannot reach a function;
@@ -413,9 +414,10 @@ impl Builder<'_> {
     ) -> Result<()> {
         let verb = route.method.as_str();
         let method_node = stack.add_construct_at(node, verb, "ApiMethod")?;
+        // The alias, never `$LATEST`: a deployment switches every route in one step.
         let uri = sub(format!(
-            "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{}.Arn}}/invocations",
-            route.function.logical_id()
+            "arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{}}}/invocations",
+            route.function.alias()
         ));
         let integration = method::Integration::new("AWS_PROXY")
             .integration_http_method("POST")
@@ -436,7 +438,7 @@ impl Builder<'_> {
         ));
         let permission = lambda::Permission::new(
             "lambda:InvokeFunction",
-            route.function.arn(),
+            route.function.alias_arn(),
             "apigateway.amazonaws.com",
         )
         .source_arn(source)

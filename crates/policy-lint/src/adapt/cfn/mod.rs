@@ -120,10 +120,15 @@ fn collect_property_secrets(model: &mut Model, cx: &ResourceCx<'_>, node: &Node,
         Value::Object(map) if node.intrinsic().is_none() => {
             for (key, child) in map.iter() {
                 let child_path = format!("{path}.{}", key.name);
+                // An IAM condition key names a request claim (`…githubusercontent.com:sub`,
+                // `aws:SourceAccount`), not the value: only a credential's shape counts there.
+                let name = if path.contains(".Condition.") {
+                    ""
+                } else {
+                    key.name.as_str()
+                };
                 if let Value::String(text) = &child.value {
-                    if secrets::secret_name(&key.name)
-                        || secrets::classify(&key.name, text).is_some()
-                    {
+                    if secrets::secret_name(name) || secrets::classify(name, text).is_some() {
                         model.secret_candidates.push(SecretCandidate {
                             owner: cx.id.to_owned(),
                             owner_type: cx.ty.to_owned(),

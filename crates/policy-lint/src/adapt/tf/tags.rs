@@ -68,6 +68,7 @@ const UNTAGGABLE: &[&str] = &[
     "aws_iam_role_policy_attachment",
     "aws_kms_alias",
     "aws_kms_key_policy",
+    "aws_lambda_alias",
     "aws_lambda_permission",
     "aws_sns_topic_policy",
     "aws_sqs_queue_policy",

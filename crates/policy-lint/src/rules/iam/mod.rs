@@ -12,6 +12,7 @@ pub(crate) mod policy_wildcard_action;
 pub(crate) mod policy_wildcard_resource;
 pub(crate) mod resource_policy_public;
 pub(crate) mod role_aws_managed_policy;
+pub(crate) mod role_trust_oidc_any_subject;
 pub(crate) mod role_trust_public;
 pub(crate) mod table_policy_public;
 pub(crate) mod table_readable_outside_functions;
