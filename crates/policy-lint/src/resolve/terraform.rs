@@ -7,7 +7,9 @@
 //! * `${aws_s3_bucket.site.arn}` → `Ref { target: "aws_s3_bucket.site",
 //!   attribute: Some("arn") }` (an index such as `[0]` is dropped: the
 //!   target is the configuration block);
-//! * `${var.x}` → the variable's default, or unknown when it has none;
+//! * `${var.x}` → the variable's default; without one, an opaque single name when a
+//!   `validation` of the form `can(regex("^…$", var.x))` keeps every value free of IAM
+//!   wildcards (as a CloudFormation parameter's `AllowedPattern` does), else unknown;
 //!   `${local.x}` → the local's value, itself read as a template;
 //! * `${data.…}`, `${module.…}`, `${each.…}`, `${count.…}`, function calls
 //!   and operators → unknown, with the reason.
@@ -20,7 +22,7 @@
 //! [`TfResolver::sym`].
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::load::Document;
 use crate::load::terraform::{locals, variables};
@@ -33,13 +35,25 @@ const MAX_DEPTH: usize = 64;
 /// Reads the `${…}` strings of one Terraform JSON file.
 pub struct TfResolver {
     variables: HashMap<String, Option<Node>>,
+    /// Variables without a default whose validation proves them one wildcard-free name.
+    fixed: HashSet<String>,
     locals: HashMap<String, Node>,
     depth: Cell<usize>,
 }
 
 impl TfResolver {
     pub fn new(doc: &Document) -> Self {
-        let variables = variables(&doc.root)
+        let blocks = variables(&doc.root);
+        let fixed = blocks
+            .iter()
+            .filter(|b| {
+                b.body
+                    .get("validation")
+                    .is_some_and(|v| validates_name(v, b.name))
+            })
+            .map(|b| b.name.to_owned())
+            .collect();
+        let variables = blocks
             .into_iter()
             .map(|b| (b.name.to_owned(), b.body.get("default").cloned()))
             .collect();
@@ -49,6 +63,7 @@ impl TfResolver {
             .collect();
         Self {
             variables,
+            fixed,
             locals,
             depth: Cell::new(0),
         }
@@ -116,6 +131,9 @@ impl TfResolver {
             [root, name, rest @ ..] if root == "var" => match self.variables.get(name.as_str()) {
                 Some(Some(default)) => {
                     self.literal_at(default, rest, &format!("variable `{name}`"))
+                }
+                Some(None) if rest.is_empty() && self.fixed.contains(name.as_str()) => {
+                    Sym::from_parts([Part::Pseudo(format!("var.{name}"))])
                 }
                 Some(None) => Sym::unknown(format!("variable `{name}` has no default")),
                 None => Sym::unknown(format!("variable `{name}` is not declared in this file")),
@@ -519,3 +537,39 @@ fn expression_end(text: &str) -> usize {
 #[cfg(test)]
 #[path = "terraform_tests.rs"]
 mod tests;
+
+/// True when `validation` (one block or a list) holds a condition
+/// `${can(regex("PATTERN", var.NAME))}` whose pattern admits no IAM wildcard.
+pub(crate) fn validates_name(validation: &Node, name: &str) -> bool {
+    let blocks: Vec<&Node> = match &validation.value {
+        Value::Array(items) => items.iter().collect(),
+        _ => vec![validation],
+    };
+    blocks.iter().any(|block| {
+        let Value::Object(map) = &block.value else {
+            return false;
+        };
+        map.get("condition")
+            .and_then(Node::as_str)
+            .and_then(|condition| regex_of(condition, name))
+            .is_some_and(|pattern| super::wildcard_free_pattern(&pattern))
+    })
+}
+
+/// The pattern of `${can(regex("PATTERN", var.NAME))}`, unescaped.
+fn regex_of(condition: &str, name: &str) -> Option<String> {
+    let literal = condition
+        .trim()
+        .strip_prefix("${can(regex(\"")?
+        .strip_suffix(&format!("\", var.{name}))}}"))?;
+    let mut out = String::new();
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next()?),
+            '"' => return None,
+            _ => out.push(c),
+        }
+    }
+    Some(out.replace("$${", "${").replace("%%{", "%{"))
+}

@@ -15,6 +15,9 @@ pub(crate) fn reference(cfn_type: &str) -> &'static str {
         "AWS::ApiGateway::Stage" => "stage_name",
         "AWS::CloudWatch::Alarm" => "alarm_name",
         "AWS::KMS::Key" => "key_id",
+        // CloudFormation's `Ref` of these is an ARN; a version's is its qualified ARN.
+        "AWS::Lambda::Alias" | "AWS::IAM::OIDCProvider" | "AWS::SecretsManager::Secret" => "arn",
+        "AWS::Lambda::Version" => "qualified_arn",
         _ => "id",
     }
 }
@@ -23,6 +26,8 @@ pub(crate) fn reference(cfn_type: &str) -> &'static str {
 pub(crate) fn attribute(cfn_type: &str, attribute: &str) -> Option<(&'static str, &'static str)> {
     let name = match (cfn_type, attribute) {
         ("AWS::Logs::LogGroup", "Arn") => return Some(("arn", ":*")),
+        ("AWS::Lambda::Version", "Version") => "version",
+        ("AWS::Lambda::Alias", "AliasArn") => "arn",
         (_, "Arn") => "arn",
         ("AWS::S3::Bucket", "RegionalDomainName") => "bucket_regional_domain_name",
         ("AWS::S3::Bucket", "DomainName") => "bucket_domain_name",

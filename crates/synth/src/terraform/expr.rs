@@ -9,7 +9,7 @@
 //! the resource, never a silently different value.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value as Json};
 
@@ -33,6 +33,9 @@ pub(crate) struct Exprs {
     pub(crate) parameters: HashMap<String, String>,
     pub(crate) data: RefCell<BTreeSet<&'static str>>,
     pub(crate) variables: RefCell<BTreeSet<String>>,
+    /// Ephemeral `aws_secretsmanager_random_password` blocks by name: generated secret values
+    /// that never enter the state.
+    pub(crate) ephemeral: RefCell<BTreeMap<String, Json>>,
 }
 
 impl Exprs {

@@ -159,3 +159,26 @@ pub(super) fn permission(res: &mut Res<'_>) -> Result<Vec<Block>> {
     )?;
     Ok(vec![block])
 }
+
+/// `AWS::Lambda::Version` has no resource of its own: the provider publishes a version on
+/// every change of a function with `publish = true` (set by the caller on the function the
+/// version names), and `${aws_lambda_function.x.version}` is the version just published.
+pub(super) fn version(res: &mut Res<'_>) -> Result<Vec<Block>> {
+    res.take("FunctionName");
+    res.take("Description");
+    Ok(Vec::new())
+}
+
+pub(super) fn alias(res: &mut Res<'_>) -> Result<Vec<Block>> {
+    let mut block = Block::new("aws_lambda_alias", res.name.clone());
+    res.copy_all(
+        &mut block,
+        &[
+            ("name", "Name"),
+            ("description", "Description"),
+            ("function_name", "FunctionName"),
+            ("function_version", "FunctionVersion"),
+        ],
+    )?;
+    Ok(vec![block])
+}

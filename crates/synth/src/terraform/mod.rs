@@ -28,8 +28,10 @@ mod lambda;
 mod logs;
 mod method;
 mod names;
+mod oidc;
 mod res;
 mod s3;
+mod secrets;
 mod sns;
 
 use std::cell::RefCell;
@@ -48,7 +50,7 @@ use res::{Block, Res};
 pub const AWS_PROVIDER_VERSION: &str = "~> 6.0";
 
 /// The Terraform versions the output needs (`use_lockfile` in the S3 backend came in 1.10).
-pub const TERRAFORM_VERSION: &str = ">= 1.10";
+pub const TERRAFORM_VERSION: &str = ">= 1.11";
 
 /// Settings of the Terraform output that CloudFormation has no place for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,6 +117,7 @@ pub fn render(stack: &Stack, options: &TfOptions) -> Result<Json> {
     {
         decorate(stack, &addresses, entry, resource, blocks)?;
     }
+    publish_versions(&rendered, &mut translated);
     add_redeployment_triggers(stack, &mut translated);
     let resources = resources_section(stack, &translated)?;
     document(stack, options, &x, &template, resources)
@@ -129,7 +132,10 @@ fn exprs(stack: &Stack, rendered: &[(&String, &Json)], tf_names: &[String]) -> R
                 &format!("resource type {} has no translator", entry.type_name),
             ));
         };
-        let address = format!("{ty}.{name}");
+        let address = match published_function(rendered, tf_names, id) {
+            Some(function) => format!("{ty}.{function}"),
+            None => format!("{ty}.{name}"),
+        };
         let cfn_type = entry.type_name.to_owned();
         targets.insert((*id).clone(), Target { cfn_type, address });
     }
@@ -144,7 +150,45 @@ fn exprs(stack: &Stack, rendered: &[(&String, &Json)], tf_names: &[String]) -> R
         parameters,
         data: RefCell::default(),
         variables: RefCell::default(),
+        ephemeral: RefCell::default(),
     })
+}
+
+/// The Terraform name of the function the `AWS::Lambda::Version` `id` publishes; `None` when
+/// `id` is not a version of a function of this stack.
+fn published_function<'a>(
+    rendered: &[(&String, &Json)],
+    tf_names: &'a [String],
+    id: &str,
+) -> Option<&'a String> {
+    let function = function_of_version(rendered.iter().find(|(r, _)| r.as_str() == id)?.1)?;
+    let index = rendered.iter().position(|(r, _)| r.as_str() == function)?;
+    tf_names.get(index)
+}
+
+/// The logical ID a version's `FunctionName` refers to.
+fn function_of_version(resource: &Json) -> Option<&str> {
+    if resource.get("Type")?.as_str()? != "AWS::Lambda::Version" {
+        return None;
+    }
+    resource
+        .get("Properties")?
+        .get("FunctionName")?
+        .get("Ref")?
+        .as_str()
+}
+
+/// Sets `publish = true` on every function a version publishes.
+fn publish_versions(rendered: &[(&String, &Json)], translated: &mut [Vec<Block>]) {
+    for (_, resource) in rendered {
+        let Some(function) = function_of_version(resource) else {
+            continue;
+        };
+        let index = rendered.iter().position(|(r, _)| r.as_str() == function);
+        if let Some(block) = index.and_then(|i| translated.get_mut(i)?.first_mut()) {
+            block.set("publish", true);
+        }
+    }
 }
 
 /// The aws provider type a CloudFormation type's main resource becomes.
@@ -164,6 +208,11 @@ fn main_type(cfn_type: &str) -> Option<&'static str> {
         "AWS::IAM::Role" => "aws_iam_role",
         "AWS::Lambda::Function" => "aws_lambda_function",
         "AWS::Lambda::Permission" => "aws_lambda_permission",
+        // A version is its function, published (see `lambda::version`).
+        "AWS::Lambda::Version" => "aws_lambda_function",
+        "AWS::Lambda::Alias" => "aws_lambda_alias",
+        "AWS::IAM::OIDCProvider" => "aws_iam_openid_connect_provider",
+        "AWS::SecretsManager::Secret" => "aws_secretsmanager_secret",
         "AWS::CloudWatch::Alarm" => "aws_cloudwatch_metric_alarm",
         "AWS::Cognito::UserPool" => "aws_cognito_user_pool",
         "AWS::Cognito::UserPoolClient" => "aws_cognito_user_pool_client",
@@ -210,6 +259,10 @@ fn translate(
         "AWS::IAM::Role" => iam::role(&mut res)?,
         "AWS::Lambda::Function" => lambda::function(&mut res, &stack.assets)?,
         "AWS::Lambda::Permission" => lambda::permission(&mut res)?,
+        "AWS::Lambda::Version" => lambda::version(&mut res)?,
+        "AWS::Lambda::Alias" => lambda::alias(&mut res)?,
+        "AWS::IAM::OIDCProvider" => oidc::provider(&mut res)?,
+        "AWS::SecretsManager::Secret" => secrets::secret(&mut res)?,
         "AWS::CloudWatch::Alarm" => alarm::alarm(&mut res)?,
         "AWS::Cognito::UserPool" => cognito::user_pool(&mut res)?,
         "AWS::Cognito::UserPoolClient" => cognito::client(&mut res)?,
@@ -397,6 +450,17 @@ fn document(
             .map(|ty| ((*ty).to_owned(), json!({"current": {}})))
             .collect();
         doc.insert("data".into(), Json::Object(sources));
+    }
+    let ephemeral = x.ephemeral.borrow();
+    if !ephemeral.is_empty() {
+        let passwords: Map<String, Json> = ephemeral
+            .iter()
+            .map(|(name, body)| (name.clone(), body.clone()))
+            .collect();
+        doc.insert(
+            "ephemeral".into(),
+            json!({"aws_secretsmanager_random_password": passwords}),
+        );
     }
     doc.insert("resource".into(), Json::Object(resources));
     if !outputs.is_empty() {

@@ -30,6 +30,9 @@ pub struct TfLookup<'a> {
     /// Every resource and data source address, for references through
     /// modules and instance keys (`module.web.aws_s3_bucket.site[0]`).
     addresses: BTreeSet<String>,
+    /// Variables without a default that name one wildcard-free value (their `validation`
+    /// says so): opaque, like a pseudo parameter, rather than unknown.
+    one_name: BTreeSet<&'a str>,
     depth: Cell<usize>,
 }
 
@@ -52,8 +55,15 @@ impl<'a> TfLookup<'a> {
             variables,
             locals,
             addresses,
+            one_name: BTreeSet::new(),
             depth: Cell::new(0),
         }
+    }
+
+    /// The lookup with `names` read as one opaque value each (see [`TfLookup::one_name`]).
+    pub(crate) fn with_one_name(mut self, names: BTreeSet<&'a str>) -> Self {
+        self.one_name = names;
+        self
     }
 
     fn nest(&self) -> Option<Nested<'_>> {
@@ -140,6 +150,13 @@ impl<'a> TfLookup<'a> {
     }
 
     fn expr_sym(&self, expr: &Expr<'_>, loc: Loc) -> Sym {
+        if let Expr::Traversal(steps) = expr
+            && let [Step::Attr("var"), Step::Attr(name)] = steps.as_slice()
+        {
+            if self.one_name.contains(name) {
+                return Sym::from_parts([Part::Pseudo(format!("var.{name}"))]);
+            }
+        }
         match expr {
             Expr::Traversal(steps) if !matches!(root(steps), Some("var" | "local")) => {
                 self.reference(steps).unwrap_or_else(Sym::unknown)

@@ -209,6 +209,8 @@ impl<'a> Config<'a> {
                 name: &key.name,
                 default: v.get("default"),
                 sensitive: v.get("sensitive").and_then(Node::as_bool) == Some(true),
+                // A plan records each variable's value, not its validation.
+                one_name: false,
             })
             .collect()
     }

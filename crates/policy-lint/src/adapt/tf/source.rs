@@ -32,6 +32,8 @@ pub(crate) struct Variable<'a> {
     pub name: &'a str,
     pub default: Option<&'a Node>,
     pub sensitive: bool,
+    /// A `validation` proves every value one name free of IAM wildcards.
+    pub one_name: bool,
 }
 
 /// A provider configuration (`aws`, `aws.east`).
@@ -67,7 +69,13 @@ impl<'a> Source<'a> {
             .chain(&self.data)
             .map(|r| r.address.clone())
             .collect();
-        TfLookup::new(variables, locals, addresses)
+        let one_name = self
+            .variables
+            .iter()
+            .filter(|v| v.one_name && v.default.is_none())
+            .map(|v| v.name)
+            .collect();
+        TfLookup::new(variables, locals, addresses).with_one_name(one_name)
     }
 
     pub(crate) fn data_source(&self, address: &str) -> Option<&TfResource<'a>> {
@@ -142,6 +150,10 @@ fn variable(b: terraform::Block<'_>) -> Variable<'_> {
         name: b.name,
         default: b.body.get("default"),
         sensitive: b.body.get("sensitive").and_then(Node::as_bool) == Some(true),
+        one_name: b
+            .body
+            .get("validation")
+            .is_some_and(|v| crate::resolve::terraform::validates_name(v, b.name)),
     }
 }
 
