@@ -59,7 +59,38 @@ pub(crate) fn apply(
             judge(finding, &candidates, &mut marks, &document, policy, today);
         }
     }
+    if model.format != crate::model::SourceFormat::CloudFormation {
+        share_copies(&candidates, &mut marks);
+    }
     summarize(&candidates, &marks, policy, today)
+}
+
+/// A construct that becomes several Terraform resources (a role and its inline policies, a
+/// bucket and its settings) carries its metadata waivers on each of them: one decision, so a
+/// copy counts as used when any copy with the same rule, detail and record was used.
+fn share_copies(candidates: &[Candidate], marks: &mut [Mark]) {
+    let decision = |c: &Candidate| {
+        let r = &c.record;
+        (
+            c.rule.clone(),
+            c.detail.clone(),
+            r.reason.clone(),
+            r.approver.clone(),
+            r.ticket.clone(),
+            r.expires.clone(),
+        )
+    };
+    let used: BTreeSet<_> = candidates
+        .iter()
+        .zip(marks.iter())
+        .filter(|(c, m)| c.index.is_none() && m.used)
+        .map(|(c, _)| decision(c))
+        .collect();
+    for (candidate, mark) in candidates.iter().zip(marks.iter_mut()) {
+        if candidate.index.is_none() && used.contains(&decision(candidate)) {
+            mark.used = true;
+        }
+    }
 }
 
 /// What became of one candidate over a document's findings.
