@@ -182,8 +182,8 @@ fn both_engines_get_the_same_verdicts_for_the_committed_stacks() -> TestResult {
             .filter(|v| v.ends_with(&format!("{:?}", Status::Suppressed)));
         assert_eq!(
             waived.count(),
-            2,
-            "{env}: the erasure waivers apply in both"
+            3,
+            "{env}: the erasure waivers and the cursor-secret waiver apply in both"
         );
     }
     Ok(())

@@ -445,7 +445,6 @@ fn replacing_the_table_needs_allow_replace(env: &Env) {
                 .change_set_type(ChangeSetType::Update)
                 .template_body(template.to_string())
                 .parameters(keep("AssetBucket"))
-                .parameters(keep("CursorKey"))
                 .send(),
         )
         .expect("create_change_set");

@@ -164,3 +164,25 @@ def _get_permission(self, action: str, resource: str):
 
 
 FakeBucket.get_permission = _get_permission
+
+
+# moto's AWS::Lambda::Version publishes the version but answers no `Fn::GetAtt` (an alias
+# reads `Version`) and has no physical id (CloudFormation's `Ref` is the version's ARN).
+from moto.awslambda.models import LambdaVersion, lambda_backends  # noqa: E402
+
+
+def _version_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    properties = cloudformation_json["Properties"]
+    backend = lambda_backends[account_id][region_name]
+    function = backend.publish_version(properties["FunctionName"])
+    version = cls({"Version": function.version})
+    version.arn = f"{function.function_arn}"
+    if not version.arn.endswith(f":{function.version}"):
+        version.arn = f"{version.arn}:{function.version}"
+    return version
+
+
+LambdaVersion.create_from_cloudformation_json = classmethod(_version_create)
+LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr == "Version")
+LambdaVersion.get_cfn_attribute = lambda self, attr: str(self.version)
+LambdaVersion.physical_resource_id = property(lambda self: getattr(self, "arn", str(self.version)))

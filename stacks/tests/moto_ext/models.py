@@ -13,9 +13,12 @@ from typing import Any
 
 from moto.acm.models import acm_backends
 from moto.apigateway.models import apigateway_backends
+from moto.awslambda.models import lambda_backends
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
+from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
+from moto.secretsmanager.models import secretsmanager_backends
 from moto.utilities.utils import get_partition
 
 
@@ -287,3 +290,116 @@ class UserPoolClient(_Record, CloudFormationModel):
         pool = backend.user_pools.get(self.pool_id)
         if pool is not None:
             pool.clients.pop(self.id, None)
+
+
+class LambdaAlias(_Record, CloudFormationModel):
+    """A function alias in moto's Lambda backend; `Ref` gives its ARN, as on AWS."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::Lambda::Alias")
+    cloudformation_name_type = staticmethod(lambda: "Name")
+    ATTRIBUTES = {"AliasArn": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = lambda_backends[account_id][region_name]
+        alias = backend.create_alias(
+            name=properties["Name"],
+            function_name=properties["FunctionName"],
+            function_version=str(properties["FunctionVersion"]),
+            description=properties.get("Description", ""),
+            routing_config=properties.get("RoutingConfig"),
+        )
+        return cls(alias.arn, properties, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = lambda_backends[account_id][region_name]
+        backend.update_alias(
+            name=properties["Name"],
+            function_name=properties["FunctionName"],
+            function_version=str(properties["FunctionVersion"]),
+            description=properties.get("Description", ""),
+            routing_config=properties.get("RoutingConfig"),
+        )
+        original_resource.properties = properties
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = lambda_backends[account_id][region_name]
+        try:
+            backend.delete_alias(self.properties["Name"], self.properties["FunctionName"])
+        except Exception:  # the function may be gone first: moto deletes in any order
+            pass
+
+
+class OidcProvider(_Record, CloudFormationModel):
+    """An OpenID Connect provider in moto's IAM backend; `Ref` and `Arn` give its ARN."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::IAM::OIDCProvider")
+    ATTRIBUTES = {"Arn": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = iam_backends[account_id][get_partition(region_name)]
+        provider = backend.create_open_id_connect_provider(
+            url=properties["Url"],
+            thumbprint_list=properties.get("ThumbprintList", []),
+            client_id_list=properties.get("ClientIdList", []),
+            tags=properties.get("Tags", []),
+        )
+        return cls(provider.arn, properties, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = iam_backends[account_id][get_partition(region_name)]
+        backend.delete_open_id_connect_provider(self.id)
+
+
+class Secret(_Record, CloudFormationModel):
+    """A secret in moto's Secrets Manager backend, its value generated as CloudFormation
+    does from `GenerateSecretString`; `Ref` gives its ARN."""
+
+    cloudformation_type = staticmethod(lambda: "AWS::SecretsManager::Secret")
+    cloudformation_name_type = staticmethod(lambda: "Name")
+    ATTRIBUTES = {"Id": "{id}"}
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        properties = cloudformation_json.get("Properties", {})
+        backend = secretsmanager_backends[account_id][region_name]
+        generate = properties.get("GenerateSecretString")
+        value = properties.get("SecretString")
+        if generate is not None:
+            length = int(generate.get("PasswordLength", 32))
+            value = "".join(random.choices(string.ascii_letters + string.digits, k=length))
+        created = json.loads(
+            backend.create_secret(
+                name=properties.get("Name", f"{resource_name}-{_random_id(12)}"),
+                secret_string=value,
+                secret_binary=None,
+                description=properties.get("Description"),
+                tags=properties.get("Tags", []),
+                kms_key_id=properties.get("KmsKeyId"),
+                client_request_token=None,
+                replica_regions=[],
+                force_overwrite=False,
+            )
+        )
+        return cls(created["ARN"], properties, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = secretsmanager_backends[account_id][region_name]
+        try:
+            backend.delete_secret(self.id, None, True)
+        except Exception:
+            pass

@@ -36,6 +36,7 @@ const TAGGABLE: &[&str] = &[
     "aws_cognito_user_pool",
     "aws_dynamodb_table",
     "aws_ecr_repository",
+    "aws_iam_openid_connect_provider",
     "aws_iam_policy",
     "aws_iam_role",
     "aws_iam_user",
