@@ -245,3 +245,16 @@ fn both_engines_get_the_same_verdicts_for_a_weakened_stack() -> TestResult {
     }
     Ok(())
 }
+
+/// The Terraform of every committed stack fits the hashicorp/aws provider's schema: types,
+/// arguments, blocks, value types and the attributes each `${…}` reference names.
+#[test]
+fn terraform_fits_the_provider_schema() -> TestResult {
+    for env in ["dev", "prod"] {
+        let config = terraform(env)?;
+        let violations = synth::tf_schema::validate(&config, &format!("{env}/main.tf.json"));
+        let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        assert!(listed.is_empty(), "{env}:\n{}", listed.join("\n"));
+    }
+    Ok(())
+}

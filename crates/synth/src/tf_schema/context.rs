@@ -58,6 +58,7 @@ impl Ctx<'_> {
             "local" => self.check_named(r, &declared.locals, "local value", path),
             "module" => self.check_named(r, &declared.modules, "module", path),
             "data" => self.check_data(r, path),
+            "ephemeral" => self.check_ephemeral(r, path),
             root if BUILTIN_ROOTS.contains(&root) || self.iterators.iter().any(|i| i == root) => {}
             _ => self.check_resource(r, path),
         }
@@ -84,6 +85,19 @@ impl Ctx<'_> {
         }
         let schema = self.schema.resources.get(&r.root);
         self.check_attribute(r, 1, schema, &r.root, path);
+    }
+
+    fn check_ephemeral(&mut self, r: &Traversal, path: &str) {
+        let (Some(ty), Some(name)) = (r.attr(0), r.attr(1)) else {
+            return;
+        };
+        if !self.declared.has_ephemeral(ty, name) {
+            let message = format!(
+                "reference `{}` to undeclared ephemeral resource `ephemeral.{ty}.{name}`",
+                r.render()
+            );
+            self.report(path, ViolationKind::UndeclaredReference, message);
+        }
     }
 
     fn check_data(&mut self, r: &Traversal, path: &str) {

@@ -10,6 +10,8 @@ use serde_json::Value;
 pub(crate) struct Declared {
     pub(crate) resources: BTreeMap<String, BTreeSet<String>>,
     pub(crate) data: BTreeMap<String, BTreeSet<String>>,
+    /// Ephemeral resources (Terraform 1.10+), by type.
+    pub(crate) ephemeral: BTreeMap<String, BTreeSet<String>>,
     pub(crate) variables: BTreeSet<String>,
     pub(crate) locals: BTreeSet<String>,
     pub(crate) modules: BTreeSet<String>,
@@ -29,6 +31,7 @@ impl Declared {
             match key.as_str() {
                 "resource" => add_typed(&mut self.resources, value),
                 "data" => add_typed(&mut self.data, value),
+                "ephemeral" => add_typed(&mut self.ephemeral, value),
                 "variable" => self.variables.extend(names(value)),
                 "locals" => self.locals.extend(names(value)),
                 "module" => self.modules.extend(names(value)),
@@ -45,6 +48,12 @@ impl Declared {
 
     pub(crate) fn has_data(&self, ty: &str, name: &str) -> bool {
         self.data.get(ty).is_some_and(|names| names.contains(name))
+    }
+
+    pub(crate) fn has_ephemeral(&self, ty: &str, name: &str) -> bool {
+        self.ephemeral
+            .get(ty)
+            .is_some_and(|names| names.contains(name))
     }
 }
 

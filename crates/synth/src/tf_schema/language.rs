@@ -21,6 +21,7 @@ const TOP_LEVEL: &[&str] = &[
     "module",
     "resource",
     "data",
+    "ephemeral",
     "moved",
     "import",
     "removed",
@@ -57,7 +58,11 @@ pub(crate) fn check_file(ctx: &mut Ctx<'_>, doc: &Value) {
             "variable" => variables(ctx, value),
             "output" => outputs(ctx, value),
             "locals" => locals(ctx, value),
-            "module" | "moved" | "import" | "removed" | "check" => ctx.scan(value, key),
+            // Ephemeral resources are not in the extracted schema: their references are
+            // checked, their arguments are not.
+            "module" | "moved" | "import" | "removed" | "check" | "ephemeral" => {
+                ctx.scan(value, key)
+            }
             other => {
                 let hint = did_you_mean(other, TOP_LEVEL.iter().copied());
                 let message = format!("unsupported top-level block `{other}`{hint}");
