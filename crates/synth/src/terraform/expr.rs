@@ -252,6 +252,7 @@ mod tests {
             parameters: HashMap::from([("CursorKey".to_owned(), "cursor_key".to_owned())]),
             data: RefCell::default(),
             variables: RefCell::default(),
+            ephemeral: RefCell::default(),
         }
     }
 
