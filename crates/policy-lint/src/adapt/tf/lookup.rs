@@ -152,10 +152,9 @@ impl<'a> TfLookup<'a> {
     fn expr_sym(&self, expr: &Expr<'_>, loc: Loc) -> Sym {
         if let Expr::Traversal(steps) = expr
             && let [Step::Attr("var"), Step::Attr(name)] = steps.as_slice()
+            && self.one_name.contains(name)
         {
-            if self.one_name.contains(name) {
-                return Sym::from_parts([Part::Pseudo(format!("var.{name}"))]);
-            }
+            return Sym::from_parts([Part::Pseudo(format!("var.{name}"))]);
         }
         match expr {
             Expr::Traversal(steps) if !matches!(root(steps), Some("var" | "local")) => {
