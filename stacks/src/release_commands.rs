@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use deploy::client::Clients;
-use deploy::rollback::{self, PlanError, Selection};
+use deploy::rollback::{self, Move, PlanError, Selection};
 use deploy::versions::{self, FunctionAlias};
 use stackwright::assembly::{RenderedStack, Target};
 use stackwright::{app, package};
@@ -20,20 +20,7 @@ use crate::cli::{RollbackArgs, TargetArgs};
 use crate::commands::{self, Status};
 
 pub(crate) fn rollback(args: &RollbackArgs) -> anyhow::Result<Status> {
-    let loaded = app::load_config(&commands::config_path(&args.config)?)?;
-    // The app defines the stack names; its templates are not used.
-    let defined = app::synthesize_for(&loaded.config, &package::Bundles::default(), Target::Cfn)?;
-    let names: Vec<String> = app::select(defined, &args.stack)?
-        .into_iter()
-        .map(|stack| stack.name)
-        .collect();
-    let target = TargetArgs {
-        config: args.config.clone(),
-        stack: args.stack.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        out: PathBuf::new(),
-    };
-    let (runtime, clients) = aws_commands::connect(&target)?;
+    let (runtime, clients, names) = connect(args)?;
     let mut aliases = Vec::new();
     for name in &names {
         let deployed = runtime
@@ -60,29 +47,58 @@ pub(crate) fn rollback(args: &RollbackArgs) -> anyhow::Result<Status> {
         );
         return Ok(Status::Success);
     }
-    runtime
-        .block_on(rollback::apply(&clients, &moves))
-        .context("cannot move the aliases")?;
     let mut stdout = io::stdout().lock();
-    for step in &moves {
-        let from = step
-            .from
-            .map_or_else(|| "$LATEST".to_owned(), |v| v.to_string());
-        if step.is_noop() {
-            writeln!(
-                stdout,
-                "{}: {} already on {}",
-                step.path, step.alias, step.to
-            )?;
-        } else {
-            writeln!(
-                stdout,
-                "{}: {} {from} -> {}",
-                step.path, step.alias, step.to
-            )?;
-        }
+    for (done, step) in moves.iter().enumerate() {
+        runtime
+            .block_on(rollback::apply(&clients, step))
+            .with_context(|| {
+                let made = if done == 0 {
+                    "no alias was moved"
+                } else {
+                    "the moves printed above were made"
+                };
+                format!(
+                    "cannot move alias `{}` of {} to version {} ({made})",
+                    step.alias, step.path, step.to
+                )
+            })?;
+        writeln!(stdout, "{}", describe(step))?;
     }
     Ok(Status::Success)
+}
+
+/// The runtime and clients for `args`, and the names of the stacks it selects.
+fn connect(args: &RollbackArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clients, Vec<String>)> {
+    let loaded = app::load_config(&commands::config_path(&args.config)?)?;
+    // The app defines the stack names; its templates are not used.
+    let defined = app::synthesize_for(&loaded.config, &package::Bundles::default(), Target::Cfn)?;
+    let names = app::select(defined, &args.stack)?
+        .into_iter()
+        .map(|stack| stack.name)
+        .collect();
+    let target = TargetArgs {
+        config: args.config.clone(),
+        stack: args.stack.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        out: PathBuf::new(),
+    };
+    let (runtime, clients) = aws_commands::connect(&target)?;
+    Ok((runtime, clients, names))
+}
+
+/// `CreateExpense: live 2 -> 1`, or `CreateExpense: live already on 2`.
+fn describe(step: &Move) -> String {
+    if step.is_noop() {
+        format!("{}: {} already on {}", step.path, step.alias, step.to)
+    } else {
+        format!(
+            "{}: {} {} -> {}",
+            step.path,
+            step.alias,
+            version_text(step.from),
+            step.to
+        )
+    }
 }
 
 /// The aliases of deployed stack `name` that are not on their function's newest published

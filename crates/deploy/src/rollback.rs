@@ -133,15 +133,16 @@ fn previous(alias: &FunctionAlias) -> Result<u64, PlanError> {
     })
 }
 
-/// Makes the moves (skipping those already in place), in order.
+/// Makes one move of a plan; an alias already in place is not touched. The caller goes
+/// through the plan in order and can say after each move that it was made.
 ///
 /// # Errors
-/// The first failed `UpdateAlias`; the moves before it stay made.
-pub async fn apply(clients: &Clients, moves: &[Move]) -> Result<(), Error> {
-    for step in moves.iter().filter(|step| !step.is_noop()) {
-        move_alias(&clients.lambda, &step.function, &step.alias, step.to).await?;
+/// A failed `UpdateAlias`.
+pub async fn apply(clients: &Clients, step: &Move) -> Result<(), Error> {
+    if step.is_noop() {
+        return Ok(());
     }
-    Ok(())
+    move_alias(&clients.lambda, &step.function, &step.alias, step.to).await
 }
 
 #[cfg(test)]
