@@ -225,7 +225,7 @@ pub(crate) fn diff(args: &TargetArgs) -> anyhow::Result<Status> {
         let stale = runtime.block_on(crate::release_commands::stale_aliases(
             &clients,
             &stack.name,
-        ))?;
+        ));
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "Stack {}", stack.name)?;
         if !diff.is_empty() || stale.is_empty() {

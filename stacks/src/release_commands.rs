@@ -103,15 +103,20 @@ fn describe(step: &Move) -> String {
 
 /// The aliases of deployed stack `name` that are not on their function's newest published
 /// version; none when the stack is not deployed.
-pub(crate) async fn stale_aliases(
-    clients: &Clients,
-    name: &str,
-) -> anyhow::Result<Vec<FunctionAlias>> {
+///
+/// Reading them is a side check of `diff` and `deploy`, which do their main work with
+/// CloudFormation permissions alone: when the aliases cannot be read (Lambda permissions
+/// missing, a stack mid-rollback, a function deleted by hand) this warns on stderr and finds
+/// none.
+pub(crate) async fn stale_aliases(clients: &Clients, name: &str) -> Vec<FunctionAlias> {
     match versions::deployed(clients, name).await {
-        Ok(aliases) => Ok(aliases.into_iter().filter(|a| !a.on_latest()).collect()),
-        Err(deploy::Error::StackMissing(_)) => Ok(Vec::new()),
+        Ok(aliases) => aliases.into_iter().filter(|a| !a.on_latest()).collect(),
+        Err(deploy::Error::StackMissing(_)) => Vec::new(),
         Err(err) => {
-            Err(err).with_context(|| format!("cannot read the function aliases of stack `{name}`"))
+            eprintln!(
+                "warning: cannot read the function aliases of stack `{name}` (not checked): {err}"
+            );
+            Vec::new()
         }
     }
 }
@@ -136,17 +141,8 @@ pub(crate) fn write_stale(out: &mut dyn io::Write, stale: &[FunctionAlias]) -> i
 }
 
 /// What `deploy` says, before its change set, about each alias not on the latest version.
-///
-/// Only a note: when the aliases cannot be read (a stack mid-rollback, a function deleted by
-/// hand) it warns on stderr and the deploy goes on, since the deploy does not depend on it.
 pub(crate) async fn note_stale(clients: &Clients, name: &str) -> anyhow::Result<()> {
-    let stale = match stale_aliases(clients, name).await {
-        Ok(stale) => stale,
-        Err(err) => {
-            eprintln!("warning: {err:#}");
-            return Ok(());
-        }
-    };
+    let stale = stale_aliases(clients, name).await;
     let mut stdout = io::stdout().lock();
     for alias in &stale {
         writeln!(

@@ -1,7 +1,7 @@
 //! A function's release history on the local CloudFormation: each code change publishes a
 //! version and moves the `live` alias; `rollback` moves it back (and `--to` forward again)
-//! without a deploy; `diff` and `deploy` say when an alias is behind; pruning keeps the
-//! configured count and never the version an alias is on.
+//! without a deploy; `diff` and `deploy` say when an alias is behind (and warn when they
+//! cannot tell); pruning keeps the configured count and never the version an alias is on.
 //!
 //! One stack is deployed once and then changed step by step, so the steps depend on each
 //! other: each says where the alias and the versions stand when it ends.
@@ -38,6 +38,7 @@ fn versions_rollback_and_pruning() {
     rollback_to_a_named_version(&release);
     a_code_change_moves_the_alias(&release, 3);
     pruning_keeps_the_count_and_the_aliased_version(&release);
+    unreadable_aliases_are_a_warning_in_diff(&release);
 }
 
 /// The deployed function and a Lambda client to read its versions and alias.
@@ -227,4 +228,33 @@ fn pruning_keeps_the_count_and_the_aliased_version(release: &Release<'_>) {
     );
     assert_eq!(release.published(), [1, 3]);
     assert_eq!(release.live(), "1", "the alias's version stays");
+}
+
+/// The function deleted by hand: `diff` cannot read its alias, says so, and still compares
+/// the templates (which agree).
+fn unreadable_aliases_are_a_warning_in_diff(release: &Release<'_>) {
+    release
+        .env
+        .block(
+            release
+                .lambda
+                .delete_function()
+                .function_name(&release.function)
+                .send(),
+        )
+        .expect("delete_function");
+    let run = release.env.stackwright("diff", &[]);
+    run.expect(0, "diff without readable aliases");
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: cannot read the function aliases of stack `{STACK}` (not checked)"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("There were no differences"),
+        "{}",
+        run.stdout
+    );
 }
