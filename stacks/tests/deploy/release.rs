@@ -111,6 +111,13 @@ fn nothing_to_roll_back_to(release: &Release<'_>) {
         "lists the known: {}",
         run.stderr
     );
+    let run = release.rollback(&["--stack", "no-such-stack"]);
+    run.expect(2, "rollback of a stack the app does not define");
+    assert!(
+        run.stderr.contains("no stack named `no-such-stack`"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(release.live(), "1");
 }
 
@@ -150,7 +157,7 @@ fn rollback_moves_it_back(release: &Release<'_>) {
     run.expect(1, "rollback --all where other functions have one version");
     assert_eq!(release.live(), "2", "nothing moved");
 
-    let run = release.rollback(&["--function", FUNCTION]);
+    let run = release.rollback(&["--stack", STACK, "--function", FUNCTION]);
     run.expect(0, "rollback of one function");
     assert_eq!(
         run.stdout.trim(),
