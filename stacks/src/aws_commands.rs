@@ -1,4 +1,5 @@
-//! The commands that talk to AWS: `deploy`, `diff`, `destroy` and `verify`.
+//! The commands that talk to AWS: `deploy`, `diff`, `destroy` and `verify` (`rollback` and
+//! the alias and pruning steps of `deploy` and `diff` are in `release_commands`).
 //!
 //! Each builds the stacks the way `synth` does, connects with the standard credential chain
 //! (the config's region wins; `--endpoint-url` or `AWS_ENDPOINT_URL` points every client at
@@ -65,11 +66,16 @@ async fn deploy_stack(
         allow_replace: args.allow_replace,
         timeout,
     };
+    crate::release_commands::note_stale(clients, &stack.name).await?;
     let mut console = Console { yes: args.yes };
     let report = deploy::deploy::run(clients, &plan, &mut console)
         .await
         .with_context(|| format!("cannot deploy stack `{}`", stack.name))?;
-    report_deploy(&stack.name, &report)
+    let status = report_deploy(&stack.name, &report)?;
+    if matches!(report, Report::NoChanges | Report::Deployed { .. }) {
+        crate::release_commands::prune(clients, stack).await?;
+    }
+    Ok(status)
 }
 
 fn report_deploy(name: &str, report: &Report) -> anyhow::Result<Status> {
@@ -173,7 +179,7 @@ fn require_answerable(yes: bool, command: &str) -> anyhow::Result<()> {
 }
 
 /// A runtime and the clients for `target`, in the config's region.
-fn connect(target: &TargetArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clients)> {
+pub(crate) fn connect(target: &TargetArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clients)> {
     let loaded = app::load_config(&commands::config_path(&target.config)?)?;
     let endpoint_url = target.endpoint_url.clone().or_else(|| {
         std::env::var("AWS_ENDPOINT_URL")
@@ -216,10 +222,17 @@ pub(crate) fn diff(args: &TargetArgs) -> anyhow::Result<Status> {
             }
         };
         let diff = template_diff::templates(&deployed, &stack.template);
+        let stale = runtime.block_on(crate::release_commands::stale_aliases(
+            &clients,
+            &stack.name,
+        ));
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "Stack {}", stack.name)?;
-        write!(stdout, "{}", template_diff::render(&diff))?;
-        differs |= !diff.is_empty();
+        if !diff.is_empty() || stale.is_empty() {
+            write!(stdout, "{}", template_diff::render(&diff))?;
+        }
+        crate::release_commands::write_stale(&mut stdout, &stale)?;
+        differs |= !diff.is_empty() || !stale.is_empty();
     }
     Ok(if differs { FAILED } else { Status::Success })
 }

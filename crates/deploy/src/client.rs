@@ -19,6 +19,7 @@ pub struct Connection {
 pub struct Clients {
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub iam: aws_sdk_iam::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub s3: aws_sdk_s3::Client,
     pub sts: aws_sdk_sts::Client,
     /// The region every client talks to.
@@ -47,6 +48,7 @@ impl Clients {
         Ok(Self {
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(&config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             sts: aws_sdk_sts::Client::new(&config),
             region,

@@ -11,19 +11,19 @@ use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, StackStatus};
 
 use crate::moto::Moto;
 
-const STACK: &str = "expense-tracker-dev";
+pub(crate) const STACK: &str = "expense-tracker-dev";
 const REGION: &str = "eu-west-1";
 
 /// What one run of `stackwright` did.
 #[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn expect(&self, code: i32, what: &str) -> &Self {
+    pub(crate) fn expect(&self, code: i32, what: &str) -> &Self {
         assert_eq!(
             self.code, code,
             "{what}: exit {}\nstdout:\n{}\nstderr:\n{}",
@@ -34,15 +34,15 @@ impl Run {
 }
 
 /// A scratch directory, a moto server and SDK clients pointed at it.
-struct Env {
+pub(crate) struct Env {
     dir: tempfile::TempDir,
-    moto: Moto,
+    pub(crate) moto: Moto,
     runtime: tokio::runtime::Runtime,
-    sdk: SdkConfig,
+    pub(crate) sdk: SdkConfig,
 }
 
 impl Env {
-    fn new(config: &str) -> Env {
+    pub(crate) fn new(config: &str) -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         let moto = Moto::start(dir.path());
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -71,25 +71,32 @@ impl Env {
         self.dir.path().join("expense.toml")
     }
 
-    fn target_dir(&self) -> PathBuf {
+    pub(crate) fn target_dir(&self) -> PathBuf {
         self.dir.path().join("target")
     }
 
-    fn write_config(&self, text: &str) {
+    /// Where `synth` and `deploy` write; `--no-build` reuses its bundles first.
+    pub(crate) fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub(crate) fn write_config(&self, text: &str) {
         fs::write(self.config(), text).expect("config written");
     }
 
     /// Runs `stackwright <command> --config … --out … --endpoint-url … <extra>`.
-    fn stackwright(&self, command: &str, extra: &[&str]) -> Run {
+    pub(crate) fn stackwright(&self, command: &str, extra: &[&str]) -> Run {
+        let out = self.out_dir();
+        let mut args = vec!["--out", path_str(&out)];
+        args.extend_from_slice(extra);
+        self.stackwright_without_out(command, &args)
+    }
+
+    /// Runs `stackwright <command> --config … --endpoint-url … <extra>`, for the commands
+    /// that write nothing (`rollback`).
+    pub(crate) fn stackwright_without_out(&self, command: &str, extra: &[&str]) -> Run {
         let config = self.config();
-        let out = self.dir.path().join("out");
-        let mut args = vec![
-            command,
-            "--config",
-            path_str(&config),
-            "--out",
-            path_str(&out),
-        ];
+        let mut args = vec![command, "--config", path_str(&config)];
         args.extend(["--endpoint-url", self.moto.url.as_str()]);
         args.extend_from_slice(extra);
         let output = Command::new(env!("CARGO_BIN_EXE_stackwright"))
@@ -116,7 +123,7 @@ impl Env {
         }
     }
 
-    fn block<F: std::future::Future>(&self, future: F) -> F::Output {
+    pub(crate) fn block<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
 
@@ -137,12 +144,12 @@ impl Env {
     }
 
     /// The physical id of the stack's only resource of `resource_type` (or its first one).
-    fn physical_id(&self, resource_type: &str) -> String {
+    pub(crate) fn physical_id(&self, resource_type: &str) -> String {
         self.physical_id_of(resource_type, "")
     }
 
     /// The physical id of the first `resource_type` whose logical id starts with `prefix`.
-    fn physical_id_of(&self, resource_type: &str, prefix: &str) -> String {
+    pub(crate) fn physical_id_of(&self, resource_type: &str, prefix: &str) -> String {
         let resources = self
             .block(
                 self.cloudformation()
@@ -181,7 +188,7 @@ fn fake_lambda_binaries(target: &Path) {
     }
 }
 
-fn dev_config() -> String {
+pub(crate) fn dev_config() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/dev.toml");
     fs::read_to_string(path).expect("dev.toml")
 }
