@@ -78,23 +78,63 @@ fn every_method_but_mock_preflight_uses_the_cognito_authorizer() -> TestResult {
 fn no_role_allows_scan_or_a_wildcard() -> TestResult {
     let template = template("prod")?;
     for (id, role) in resources(&template, "AWS::IAM::Role") {
-        for policy in role["Properties"]["Policies"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            for statement in policy["PolicyDocument"]["Statement"]
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                let text = statement.to_string();
-                assert!(!text.contains("dynamodb:Scan"), "{id}: {text}");
-                assert!(!text.contains("\"*\""), "{id}: {text}");
-                assert!(!text.contains(":*\""), "{id}: {text}");
+        for statement in inline_statements(role) {
+            let text = statement.to_string();
+            assert!(!text.contains("dynamodb:Scan"), "{id}: {text}");
+            assert!(!text.contains("\"*\""), "{id}: {text}");
+            // The one trailing wildcard allowed: one function's qualifiers (its versions).
+            let mut unqualified = statement.clone();
+            if let Some(resources) = unqualified["Resource"].as_array_mut() {
+                resources.retain(|r| !is_one_functions_qualifiers(r));
             }
+            let text = unqualified.to_string();
+            assert!(!text.contains(":*\""), "{id}: {text}");
         }
     }
+    Ok(())
+}
+
+/// Every statement of a role's inline policies.
+fn inline_statements(role: &Value) -> impl Iterator<Item = &Value> {
+    role["Properties"]["Policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|policy| policy["PolicyDocument"]["Statement"].as_array())
+        .flatten()
+}
+
+/// `{"Fn::Sub": "${Fn.Arn}:*"}`: the versions and aliases of one function of the stack.
+fn is_one_functions_qualifiers(resource: &Value) -> bool {
+    resource["Fn::Sub"]
+        .as_str()
+        .and_then(|text| text.strip_prefix("${"))
+        .and_then(|text| text.strip_suffix(".Arn}:*"))
+        .is_some_and(|id| id.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[test]
+fn the_ci_role_may_delete_function_versions_but_no_function() -> TestResult {
+    let template = template("prod")?;
+    let (id, role) = resources(&template, "AWS::IAM::Role")
+        .find(|(id, _)| id.starts_with("CiDeployRole") && !id.starts_with("CiDeployRoleProvider"))
+        .ok_or("no CI deploy role")?;
+    let mut deletable = Vec::new();
+    for statement in inline_statements(role) {
+        if statement["Action"]
+            .to_string()
+            .contains("lambda:DeleteFunction")
+        {
+            let resources = statement["Resource"].as_array().ok_or("one resource")?;
+            assert!(
+                resources.iter().all(is_one_functions_qualifiers),
+                "{id}: {statement}"
+            );
+            deletable.extend(resources.iter().cloned());
+        }
+    }
+    let functions = resources(&template, "AWS::Lambda::Function").count();
+    assert_eq!(deletable.len(), functions, "{id}: {deletable:?}");
     Ok(())
 }
 

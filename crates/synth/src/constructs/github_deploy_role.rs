@@ -13,6 +13,9 @@
 //!   `DescribeStackResources`, `GetTemplate` on this stack's ARN;
 //! - `Assets`: `s3:PutObject`/`GetObject` on the objects and `s3:ListBucket` on the asset
 //!   bucket the `AssetBucket` parameter names;
+//! - `Releases`: for each function of the stack, reading its aliases and versions on the
+//!   function's ARN, and `lambda:DeleteFunction` on its qualified ARNs (`<ARN>:<version>`)
+//!   only, so `deploy` can prune old versions but never delete a function;
 //! - `PassRoles`: `iam:PassRole` on exactly the roles this stack creates, each statement
 //!   limited by `iam:PassedToService` to the service the roles trust; when a CloudFormation
 //!   execution role is configured, `iam:PassRole` on it for `cloudformation.amazonaws.com`.
@@ -252,6 +255,7 @@ fn grant_deploy(
         let list = PolicyStatement::allow(["s3:ListBucket"], [sub(bucket)]);
         stack.add_role_statement(role, "Assets", list);
     }
+    grant_releases(stack, role);
     for (service, roles) in passable {
         let arns = roles.iter().map(|r| get_att(r, "Arn"));
         let pass = PolicyStatement::allow(["iam:PassRole"], arns).condition(
@@ -269,4 +273,32 @@ fn grant_deploy(
         );
         stack.add_role_statement(role, "PassRoles", pass);
     }
+}
+
+/// What `deploy` needs to see where each function's aliases point and to prune its old
+/// versions: reads on the function, and deletion of its published versions. The qualifier
+/// wildcard (`<ARN>:*`) matches versions and aliases of that one function, never the
+/// function itself (`DeleteFunction` refuses an alias).
+fn grant_releases(stack: &mut Stack, role: &LogicalId) {
+    let functions: Vec<LogicalId> = stack
+        .resources
+        .iter()
+        .filter(|e| e.type_name == "AWS::Lambda::Function")
+        .map(|e| e.id.clone())
+        .collect();
+    if functions.is_empty() {
+        return;
+    }
+    let read = [
+        "lambda:GetAlias",
+        "lambda:ListAliases",
+        "lambda:ListVersionsByFunction",
+    ];
+    let arns = functions.iter().map(|f| get_att(f, "Arn"));
+    stack.add_role_statement(role, "Releases", PolicyStatement::allow(read, arns));
+    let versions = functions
+        .iter()
+        .map(|f| sub(format!("${{{}.Arn}}:*", f.as_str())));
+    let delete = PolicyStatement::allow(["lambda:DeleteFunction", "lambda:GetAlias"], versions);
+    stack.add_role_statement(role, "Releases", delete);
 }
