@@ -1,6 +1,6 @@
 //! Deploying synthesized stacks through the CloudFormation API: change sets with a guard for
-//! stateful resources, the asset bucket, stack events until a final state, template diffs,
-//! stack deletion and IAM drift checks.
+//! stateful resources, the asset bucket, stack events until a final state, the site bucket's
+//! sync with a CloudFront invalidation, template diffs, stack deletion and IAM drift checks.
 //!
 //! Everything that talks to AWS goes through [`client::Clients`], built from the standard
 //! credential and region chain; an endpoint URL points every client at a local stand-in.
@@ -16,6 +16,8 @@ pub mod error;
 pub mod events;
 pub mod parameters;
 pub mod replacement;
+pub mod site_plan;
+pub mod site_sync;
 pub mod stack;
 pub mod verify;
 

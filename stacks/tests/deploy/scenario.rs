@@ -11,19 +11,19 @@ use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, StackStatus};
 
 use crate::moto::Moto;
 
-const STACK: &str = "expense-tracker-dev";
-const REGION: &str = "eu-west-1";
+pub(crate) const STACK: &str = "expense-tracker-dev";
+pub(crate) const REGION: &str = "eu-west-1";
 
 /// What one run of `stackwright` did.
 #[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn expect(&self, code: i32, what: &str) -> &Self {
+    pub(crate) fn expect(&self, code: i32, what: &str) -> &Self {
         assert_eq!(
             self.code, code,
             "{what}: exit {}\nstdout:\n{}\nstderr:\n{}",
@@ -34,15 +34,15 @@ impl Run {
 }
 
 /// A scratch directory, a moto server and SDK clients pointed at it.
-struct Env {
-    dir: tempfile::TempDir,
-    moto: Moto,
+pub(crate) struct Env {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) moto: Moto,
     runtime: tokio::runtime::Runtime,
-    sdk: SdkConfig,
+    pub(crate) sdk: SdkConfig,
 }
 
 impl Env {
-    fn new(config: &str) -> Env {
+    pub(crate) fn new(config: &str) -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
         let moto = Moto::start(dir.path());
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -80,7 +80,7 @@ impl Env {
     }
 
     /// Runs `stackwright <command> --config … --out … --endpoint-url … <extra>`.
-    fn stackwright(&self, command: &str, extra: &[&str]) -> Run {
+    pub(crate) fn stackwright(&self, command: &str, extra: &[&str]) -> Run {
         let config = self.config();
         let out = self.dir.path().join("out");
         let mut args = vec![
@@ -116,7 +116,7 @@ impl Env {
         }
     }
 
-    fn block<F: std::future::Future>(&self, future: F) -> F::Output {
+    pub(crate) fn block<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
 
@@ -124,7 +124,7 @@ impl Env {
         aws_sdk_cloudformation::Client::new(&self.sdk)
     }
 
-    fn stack_status(&self) -> Option<StackStatus> {
+    pub(crate) fn stack_status(&self) -> Option<StackStatus> {
         let stacks = self
             .block(
                 self.cloudformation()
@@ -137,7 +137,7 @@ impl Env {
     }
 
     /// The physical id of the stack's only resource of `resource_type` (or its first one).
-    fn physical_id(&self, resource_type: &str) -> String {
+    pub(crate) fn physical_id(&self, resource_type: &str) -> String {
         self.physical_id_of(resource_type, "")
     }
 
@@ -181,7 +181,7 @@ fn fake_lambda_binaries(target: &Path) {
     }
 }
 
-fn dev_config() -> String {
+pub(crate) fn dev_config() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/dev.toml");
     fs::read_to_string(path).expect("dev.toml")
 }
@@ -297,7 +297,7 @@ fn decode(document: &str) -> String {
     String::from_utf8(out).expect("UTF-8")
 }
 
-fn s3_client(env: &Env) -> aws_sdk_s3::Client {
+pub(crate) fn s3_client(env: &Env) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(&env.sdk)
         .force_path_style(true)
         .build();
