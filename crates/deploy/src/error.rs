@@ -74,6 +74,12 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The site build folder has no files.
+    #[error(
+        "site build folder `{}` is empty: syncing it would delete every object of bucket `{bucket}`; build the web app first",
+        dir.display()
+    )]
+    SiteFolderEmpty { dir: PathBuf, bucket: String },
     /// A site file changed after it was checked and fingerprinted.
     #[error(
         "site file `{}` has sha256 {actual}, but {expected} was checked; nothing after it was uploaded (run deploy again)",

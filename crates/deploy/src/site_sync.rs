@@ -83,11 +83,26 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Refuses an empty folder: syncing it would delete the whole site.
+    fn check_not_empty(&self, target: &Target) -> Result<(), Error> {
+        if self.files.is_empty() {
+            return Err(Error::SiteFolderEmpty {
+                dir: self.dir.clone(),
+                bucket: target.bucket.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Lists the bucket and plans the sync; changes nothing.
 ///
 /// # Errors
-/// When listing or reading an object's metadata fails.
+/// [`Error::SiteFolderEmpty`] for a folder without files (a failed build would otherwise
+/// empty the bucket); when listing or reading an object's metadata fails.
 pub async fn prepare(clients: &Clients, site: &Site, target: &Target) -> Result<SitePlan, Error> {
+    site.check_not_empty(target)?;
     let mut remote = list(&clients.s3, &target.bucket).await?;
     let wanted: BTreeSet<String> = site_plan::needs_head(&site.files, &remote)
         .into_iter()
@@ -282,10 +297,13 @@ async fn invalidate(
         .send()
         .await
         .map_err(api("cloudfront:CreateInvalidation"))?;
-    Ok(created
+    created
         .invalidation
         .map(|invalidation| invalidation.id)
-        .unwrap_or_default())
+        .ok_or_else(|| Error::Api {
+            call: "cloudfront:CreateInvalidation",
+            message: "the response names no invalidation".to_owned(),
+        })
 }
 
 /// A reference unique per sync: CloudFront treats a repeated reference with the same paths
@@ -332,6 +350,29 @@ mod tests {
             err.to_string(),
             "stack `s` has no output `SiteDistributionId`: the site cannot be synced"
         );
+    }
+
+    #[test]
+    fn an_empty_folder_is_refused() {
+        let target = Target {
+            bucket: "b".into(),
+            distribution: "E1".into(),
+        };
+        let err = site().check_not_empty(&target).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("would delete every object of bucket `b`"),
+            "{err}"
+        );
+        let mut one = site();
+        one.files.push(LocalFile {
+            key: "index.html".into(),
+            sha256: "x".into(),
+            size: 1,
+            content_type: "text/html".into(),
+            cache_control: "no-cache".into(),
+        });
+        assert!(one.check_not_empty(&target).is_ok());
     }
 
     #[test]
