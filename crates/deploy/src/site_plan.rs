@@ -79,7 +79,8 @@ pub struct Upload {
 /// Everything a sync does, in the order it does it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SitePlan {
-    /// Non-HTML files first, then HTML, each group in byte order of the key.
+    /// Non-HTML files first, then HTML with the root `index.html` last, otherwise in byte
+    /// order of the key.
     pub uploads: Vec<Upload>,
     /// Keys of objects no longer in the folder, in byte order.
     pub deletes: Vec<String>,
@@ -123,8 +124,12 @@ pub fn plan(local: &[LocalFile], remote: &[RemoteObject]) -> SitePlan {
             None => unchanged += 1,
         }
     }
-    // HTML last: it names the assets, so they must be there before it is.
-    uploads.sort_by(|a, b| (is_html(&a.file), &a.file.key).cmp(&(is_html(&b.file), &b.file.key)));
+    // HTML last, the root page last of all: pages name the assets, so those must be there
+    // before the pages are.
+    uploads.sort_by_cached_key(|upload| {
+        let file = &upload.file;
+        (is_html(file), file.key == "index.html", file.key.clone())
+    });
     let kept: BTreeSet<&str> = local.iter().map(|file| file.key.as_str()).collect();
     // A BTreeMap's keys come in byte order already.
     let deletes: Vec<String> = remote
@@ -254,6 +259,7 @@ mod tests {
             local("assets/z.js", "b", 2),
             local("index.html", "c", 3),
             local("app.js", "d", 4),
+            local("zoo.html", "e", 5),
         ];
         let plan = plan(&files, &[]);
         assert_eq!(
@@ -262,6 +268,7 @@ mod tests {
                 ("app.js", Reason::New),
                 ("assets/z.js", Reason::New),
                 ("about.html", Reason::New),
+                ("zoo.html", Reason::New),
                 ("index.html", Reason::New),
             ]
         );
