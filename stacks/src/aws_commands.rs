@@ -1,5 +1,6 @@
 //! The commands that talk to AWS: `deploy` (with the site sync, `site_deploy.rs`), `diff`,
-//! `destroy` and `verify`.
+//! `destroy` and `verify` (`rollback` and the alias and pruning steps of `deploy` and `diff`
+//! are in `release_commands`).
 //!
 //! Each builds the stacks the way `synth` does, connects with the standard credential chain
 //! (the config's region wins; `--endpoint-url` or `AWS_ENDPOINT_URL` points every client at
@@ -107,25 +108,33 @@ async fn deploy_stack(
         allow_replace: args.allow_replace,
         timeout,
     };
+    crate::release_commands::note_stale(clients, &stack.name).await?;
     let mut console = Console { yes: args.yes };
     let report = deploy::deploy::run(clients, &plan, &mut console)
         .await
         .with_context(|| format!("cannot deploy stack `{}`", stack.name))?;
     let status = report_deploy(&stack.name, &report)?;
-    let Some(site) = site.filter(|_| status == Status::Success) else {
+    if status != Status::Success {
         return Ok(status);
-    };
-    let outputs = match report {
-        Report::Deployed { outputs } => outputs,
-        // Unchanged stack: its outputs are as deployed before.
-        _ => stack::describe(&clients.cloudformation, &stack.name)
-            .await?
-            .map(|deployed| deployed.outputs)
-            .unwrap_or_default(),
-    };
-    site_deploy::sync(clients, &stack.name, site, &outputs, &mut console)
-        .await
-        .with_context(|| format!("cannot sync the site of stack `{}`", stack.name))?;
+    }
+    // The site before pruning: a pruning failure (the CI role cannot prune) leaves the site
+    // deployed with the stack.
+    if let Some(site) = site {
+        let outputs = match &report {
+            Report::Deployed { outputs } => outputs.clone(),
+            // Unchanged stack: its outputs are as deployed before.
+            _ => stack::describe(&clients.cloudformation, &stack.name)
+                .await?
+                .map(|deployed| deployed.outputs)
+                .unwrap_or_default(),
+        };
+        site_deploy::sync(clients, &stack.name, site, &outputs, &mut console)
+            .await
+            .with_context(|| format!("cannot sync the site of stack `{}`", stack.name))?;
+    }
+    if matches!(report, Report::NoChanges | Report::Deployed { .. }) {
+        crate::release_commands::prune(clients, stack).await?;
+    }
     Ok(status)
 }
 
@@ -230,7 +239,7 @@ fn require_answerable(yes: bool, command: &str) -> anyhow::Result<()> {
 }
 
 /// A runtime and the clients for `target`, in the config's region.
-fn connect(target: &TargetArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clients)> {
+pub(crate) fn connect(target: &TargetArgs) -> anyhow::Result<(tokio::runtime::Runtime, Clients)> {
     let loaded = app::load_config(&commands::config_path(&target.config)?)?;
     let endpoint_url = target.endpoint_url.clone().or_else(|| {
         std::env::var("AWS_ENDPOINT_URL")
@@ -273,10 +282,17 @@ pub(crate) fn diff(args: &TargetArgs) -> anyhow::Result<Status> {
             }
         };
         let diff = template_diff::templates(&deployed, &stack.template);
+        let stale = runtime.block_on(crate::release_commands::stale_aliases(
+            &clients,
+            &stack.name,
+        ));
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "Stack {}", stack.name)?;
-        write!(stdout, "{}", template_diff::render(&diff))?;
-        differs |= !diff.is_empty();
+        if !diff.is_empty() || stale.is_empty() {
+            write!(stdout, "{}", template_diff::render(&diff))?;
+        }
+        crate::release_commands::write_stale(&mut stdout, &stale)?;
+        differs |= !diff.is_empty() || !stale.is_empty();
     }
     Ok(if differs { FAILED } else { Status::Success })
 }

@@ -80,6 +80,17 @@ pub(crate) enum Command {
     /// Delete the stacks; list first what their DeletionPolicy keeps (tables, keys, ...).
     #[command(after_help = DEPLOY_EXIT_STATUS)]
     Destroy(DestroyArgs),
+
+    /// Move the functions' `live` aliases back to their previous published version (or to
+    /// --to VERSION) without deploying; prints each move as `<Function>: live 4 -> 3`.
+    ///
+    /// Acts on what is deployed: the aliases come from each stack's deployed template, the
+    /// versions from Lambda; the config only names the stacks (nothing is built, uploaded or
+    /// written). Every selected alias is checked before any moves, so a rollback happens for
+    /// all of them or for none. It does not ask: `rollback --to` undoes it. The next deploy
+    /// leaves the aliases there unless a function's code or configuration changes.
+    #[command(after_help = ROLLBACK_EXIT_STATUS)]
+    Rollback(RollbackArgs),
 }
 
 const DEPLOY_EXIT_STATUS: &str = "\
@@ -99,6 +110,42 @@ Exit status:
   0  the deployed roles match the templates
   1  drift (findings of IAM-1)
   2  usage, config, credentials or API error";
+
+const ROLLBACK_EXIT_STATUS: &str = "\
+Exit status:
+  0  the aliases were moved (or were already there)
+  1  a selected alias has no earlier published version; no alias was moved
+  2  usage, config, credentials or API error, an unknown function or version, a stack that is
+     not deployed";
+
+/// Which deployed functions to roll back, and to where.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RollbackArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+
+    /// Only this stack (repeat for several); default: every stack of the app.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) stack: Vec<String>,
+
+    /// Only this function: its construct name (e.g. CreateExpense) or its physical name.
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub(crate) function: Option<String>,
+
+    /// Every function with an alias (the default).
+    #[arg(long)]
+    pub(crate) all: bool,
+
+    /// Move the alias to this published version instead of the previous one (needs
+    /// --function).
+    #[arg(long, value_name = "VERSION", requires = "function")]
+    pub(crate) to: Option<u64>,
+
+    /// Send every AWS call to this endpoint (a local stand-in); default: AWS_ENDPOINT_URL
+    /// when set, else AWS's own endpoints.
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint_url: Option<String>,
+}
 
 /// Which stacks, built from which config, deployed where.
 #[derive(Debug, Clone, Args)]
@@ -342,6 +389,25 @@ mod tests {
     fn destroy_does_not_take_deploy_flags() {
         let err = parse(&["destroy", "--allow-replace"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn rollback_to_needs_one_function() {
+        let Command::Rollback(args) = parse(&["rollback", "--function", "F", "--to", "3"])
+            .unwrap()
+            .command
+        else {
+            panic!("not rollback");
+        };
+        assert_eq!((args.function.as_deref(), args.to), (Some("F"), Some(3)));
+        for bad in [
+            &["rollback", "--to", "3"][..],
+            &["rollback", "--all", "--function", "F"],
+            &["rollback", "--function", "F", "--to", "latest"],
+            &["rollback", "--out", "out"],
+        ] {
+            assert_eq!(parse(bad).unwrap_err().exit_code(), 2, "{bad:?}");
+        }
     }
 
     #[test]

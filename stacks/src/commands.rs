@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use stackwright::assembly::{self, RenderedStack};
 use stackwright::{app, check, compliance, output, package};
 
-use crate::aws_commands;
 use crate::cli::{Command, ConfigArgs, SynthArgs};
+use crate::{aws_commands, release_commands};
 
 const STDOUT: &str = "cannot write to stdout";
 
@@ -35,6 +35,7 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<Status> {
         Command::Diff(args) => aws_commands::diff(args),
         Command::Destroy(args) => aws_commands::destroy(args),
         Command::Verify(args) => aws_commands::verify(args),
+        Command::Rollback(args) => release_commands::rollback(args),
     }
 }
 

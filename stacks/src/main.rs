@@ -7,6 +7,7 @@
 mod aws_commands;
 mod cli;
 mod commands;
+mod release_commands;
 mod site_deploy;
 
 use std::io;

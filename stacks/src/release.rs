@@ -64,36 +64,19 @@ impl Release {
     }
 }
 
-/// Every alias whose function and version are plain references, in template order.
+/// Every alias whose function and version are plain references, in template order (read
+/// the way `rollback` reads the deployed template).
 fn aliases(template: &Value) -> Vec<AliasEntry> {
-    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    resources
-        .iter()
-        .filter(|(_, r)| r["Type"] == "AWS::Lambda::Alias")
-        .filter_map(|(id, resource)| alias_entry(id, resource))
+    deploy::aliases::in_template(template)
+        .into_iter()
+        .map(|alias| AliasEntry {
+            name: alias.name,
+            logical_id: alias.logical_id,
+            function_logical_id: alias.function_logical_id,
+            version_logical_id: alias.version_logical_id,
+            path: alias.path,
+        })
         .collect()
-}
-
-fn alias_entry(id: &str, resource: &Value) -> Option<AliasEntry> {
-    let properties = &resource["Properties"];
-    let function = properties["FunctionName"]["Ref"].as_str()?;
-    let version = properties["FunctionVersion"]["Fn::GetAtt"][0].as_str()?;
-    let path = resource["Metadata"]["stackwright:path"]
-        .as_str()
-        .unwrap_or_default();
-    let function_path = path.split_once('/').map_or(path, |(_, below)| below);
-    Some(AliasEntry {
-        name: properties["Name"].as_str()?.to_owned(),
-        logical_id: id.to_owned(),
-        function_logical_id: function.to_owned(),
-        version_logical_id: version.to_owned(),
-        path: function_path
-            .strip_suffix("/LiveAlias")
-            .unwrap_or(function_path)
-            .to_owned(),
-    })
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub struct Clients {
     /// The site's invalidations.
     pub cloudfront: aws_sdk_cloudfront::Client,
     pub iam: aws_sdk_iam::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub s3: aws_sdk_s3::Client,
     pub sts: aws_sdk_sts::Client,
     /// The region every client talks to.
@@ -50,6 +51,7 @@ impl Clients {
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
             cloudfront: aws_sdk_cloudfront::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(&config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
             sts: aws_sdk_sts::Client::new(&config),
             region,

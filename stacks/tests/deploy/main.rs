@@ -1,7 +1,7 @@
-//! `stackwright deploy` (with the site sync), `diff`, `verify` and `destroy` against a local
-//! CloudFormation: moto 5.2.1 with our test-support extension (`tests/moto_ext`), which
-//! registers the resource types plain moto skips, fixes the moto bugs these tests meet, and
-//! adds per-resource events and rollback.
+//! `stackwright deploy` (with the site sync), `diff`, `verify`, `destroy` and `rollback`
+//! against a local CloudFormation: moto 5.2.1 with our test-support extension
+//! (`tests/moto_ext`), which registers the resource types plain moto skips, fixes the moto bugs
+//! these tests meet, and adds per-resource events and rollback.
 //!
 //! What moto cannot do even with the extension, and these tests therefore do not prove:
 //! a property change of a type without moto update code (a table, a log group) is accepted
@@ -11,6 +11,7 @@
 //! origins and default cache behaviour only.
 
 mod moto;
+mod release;
 mod scenario;
 mod site;
 

@@ -12,7 +12,7 @@ use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, StackStatus};
 use crate::moto::Moto;
 
 pub(crate) const STACK: &str = "expense-tracker-dev";
-pub(crate) const REGION: &str = "eu-west-1";
+const REGION: &str = "eu-west-1";
 
 /// What one run of `stackwright` did.
 #[derive(Debug)]
@@ -71,25 +71,32 @@ impl Env {
         self.dir.path().join("expense.toml")
     }
 
-    fn target_dir(&self) -> PathBuf {
+    pub(crate) fn target_dir(&self) -> PathBuf {
         self.dir.path().join("target")
     }
 
-    fn write_config(&self, text: &str) {
+    /// Where `synth` and `deploy` write; `--no-build` reuses its bundles first.
+    pub(crate) fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub(crate) fn write_config(&self, text: &str) {
         fs::write(self.config(), text).expect("config written");
     }
 
     /// Runs `stackwright <command> --config … --out … --endpoint-url … <extra>`.
     pub(crate) fn stackwright(&self, command: &str, extra: &[&str]) -> Run {
+        let out = self.out_dir();
+        let mut args = vec!["--out", path_str(&out)];
+        args.extend_from_slice(extra);
+        self.stackwright_without_out(command, &args)
+    }
+
+    /// Runs `stackwright <command> --config … --endpoint-url … <extra>`, for the commands
+    /// that write nothing (`rollback`).
+    pub(crate) fn stackwright_without_out(&self, command: &str, extra: &[&str]) -> Run {
         let config = self.config();
-        let out = self.dir.path().join("out");
-        let mut args = vec![
-            command,
-            "--config",
-            path_str(&config),
-            "--out",
-            path_str(&out),
-        ];
+        let mut args = vec![command, "--config", path_str(&config)];
         args.extend(["--endpoint-url", self.moto.url.as_str()]);
         args.extend_from_slice(extra);
         let output = Command::new(env!("CARGO_BIN_EXE_stackwright"))
@@ -142,7 +149,7 @@ impl Env {
     }
 
     /// The physical id of the first `resource_type` whose logical id starts with `prefix`.
-    fn physical_id_of(&self, resource_type: &str, prefix: &str) -> String {
+    pub(crate) fn physical_id_of(&self, resource_type: &str, prefix: &str) -> String {
         let resources = self
             .block(
                 self.cloudformation()

@@ -152,6 +152,7 @@ fn help_is_available_everywhere_and_documents_exit_codes() {
         &["synth", "--help"],
         &["ls", "--help"],
         &["schema", "--help"],
+        &["rollback", "--help"],
     ] {
         let run = stackwright(cwd.path(), args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);

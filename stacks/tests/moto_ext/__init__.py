@@ -16,3 +16,4 @@ if moto.__version__ != MOTO_VERSION:
     )
 
 from . import fixes, lifecycle, models  # noqa: E402,F401  (registration on import)
+from . import lambda_versions  # noqa: E402,F401  (after lifecycle: it wraps its hooks)
