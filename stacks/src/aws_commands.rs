@@ -1,5 +1,6 @@
-//! The commands that talk to AWS: `deploy`, `diff`, `destroy` and `verify` (`rollback` and
-//! the alias and pruning steps of `deploy` and `diff` are in `release_commands`).
+//! The commands that talk to AWS: `deploy` (with the site sync, `site_deploy.rs`), `diff`,
+//! `destroy` and `verify` (`rollback` and the alias and pruning steps of `deploy` and `diff`
+//! are in `release_commands`).
 //!
 //! Each builds the stacks the way `synth` does, connects with the standard credential chain
 //! (the config's region wins; `--endpoint-url` or `AWS_ENDPOINT_URL` points every client at
@@ -14,17 +15,21 @@ use anyhow::{Context as _, bail};
 use deploy::client::{Clients, Connection};
 use deploy::deploy::{Plan, Report, Ui};
 use deploy::events::Progress;
+use deploy::site_sync::Site;
 use deploy::{assets, diff as template_diff, stack, verify as iam_verify};
 use stackwright::assembly::RenderedStack;
 use stackwright::{app, package};
 
 use crate::cli::{DeployArgs, DestroyArgs, SynthArgs, TargetArg, TargetArgs};
 use crate::commands::{self, Status};
+use crate::site_deploy;
 
 const FAILED: Status = Status::Exit(1);
 
 pub(crate) fn deploy(args: &DeployArgs) -> anyhow::Result<Status> {
-    require_answerable(args.yes, "deploy")?;
+    if !args.dry_run {
+        require_answerable(args.yes, "deploy")?;
+    }
     let synth_args = SynthArgs {
         config: args.target.config.clone(),
         out: args.target.out.clone(),
@@ -38,11 +43,20 @@ pub(crate) fn deploy(args: &DeployArgs) -> anyhow::Result<Status> {
         eprintln!("error: synth stopped the deploy; nothing was deployed");
         return Ok(FAILED);
     };
+    let config_path = commands::config_path(&args.target.config)?;
     let clients_runtime = connect(&args.target)?;
     let (runtime, clients) = &clients_runtime;
     let timeout = Duration::from_secs(args.timeout_minutes.saturating_mul(60));
     for stack in &stacks {
-        let status = runtime.block_on(deploy_stack(clients, stack, args, timeout))?;
+        let site = site_deploy::site_of(stack, &config_path);
+        if args.dry_run {
+            runtime
+                .block_on(dry_run_stack(clients, stack, site.as_ref()))
+                .with_context(|| format!("cannot dry-run stack `{}`", stack.name))?;
+            continue;
+        }
+        let status =
+            runtime.block_on(deploy_stack(clients, stack, site.as_ref(), args, timeout))?;
         if status != Status::Success {
             return Ok(status);
         }
@@ -50,9 +64,37 @@ pub(crate) fn deploy(args: &DeployArgs) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
+/// What `deploy` would change, changing nothing: the template diff against the deployed
+/// stack and the site sync's plan.
+async fn dry_run_stack(
+    clients: &Clients,
+    stack: &RenderedStack,
+    site: Option<&Site>,
+) -> anyhow::Result<()> {
+    let name = &stack.name;
+    let Some(deployed) = stack::describe(&clients.cloudformation, name).await? else {
+        println!("{name}: dry run: the stack does not exist; deploy would create it");
+        if let Some(site) = site {
+            println!("  and then upload all {} site file(s)", site.files.len());
+        }
+        return Ok(());
+    };
+    let template = stack::template(&clients.cloudformation, name).await?;
+    let diff = template_diff::templates(&template, &stack.template);
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "Stack {name} (dry run)")?;
+    write!(stdout, "{}", template_diff::render(&diff))?;
+    drop(stdout);
+    if let Some(site) = site {
+        site_deploy::dry_run(clients, name, site, &deployed.outputs).await?;
+    }
+    Ok(())
+}
+
 async fn deploy_stack(
     clients: &Clients,
     stack: &RenderedStack,
+    site: Option<&Site>,
     args: &DeployArgs,
     timeout: Duration,
 ) -> anyhow::Result<Status> {
@@ -72,6 +114,24 @@ async fn deploy_stack(
         .await
         .with_context(|| format!("cannot deploy stack `{}`", stack.name))?;
     let status = report_deploy(&stack.name, &report)?;
+    if status != Status::Success {
+        return Ok(status);
+    }
+    // The site before pruning: a pruning failure (the CI role cannot prune) leaves the site
+    // deployed with the stack.
+    if let Some(site) = site {
+        let outputs = match &report {
+            Report::Deployed { outputs } => outputs.clone(),
+            // Unchanged stack: its outputs are as deployed before.
+            _ => stack::describe(&clients.cloudformation, &stack.name)
+                .await?
+                .map(|deployed| deployed.outputs)
+                .unwrap_or_default(),
+        };
+        site_deploy::sync(clients, &stack.name, site, &outputs, &mut console)
+            .await
+            .with_context(|| format!("cannot sync the site of stack `{}`", stack.name))?;
+    }
     if matches!(report, Report::NoChanges | Report::Deployed { .. }) {
         crate::release_commands::prune(clients, stack).await?;
     }

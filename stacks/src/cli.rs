@@ -188,6 +188,11 @@ pub(crate) struct DeployArgs {
     /// Give up waiting for a change set or stack operation after this many minutes.
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub(crate) timeout_minutes: u64,
+
+    /// Synth, then print the template diff against the deployed stack and what the site sync
+    /// would upload, delete and invalidate; change nothing in AWS.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]

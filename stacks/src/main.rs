@@ -8,6 +8,7 @@ mod aws_commands;
 mod cli;
 mod commands;
 mod release_commands;
+mod site_deploy;
 
 use std::io;
 use std::process::ExitCode;

@@ -317,3 +317,63 @@ fn the_ci_role_passes_only_the_stacks_own_roles_to_their_services() -> TestResul
     }
     Ok(())
 }
+
+/// With a site build folder the CI role may sync it: list the site bucket, read, write and
+/// delete its objects, invalidate its distribution, and nothing wider. Without one it may not.
+#[test]
+fn the_ci_role_may_sync_the_site_only_when_there_is_a_build_folder() -> TestResult {
+    let site_policy = |template: &Value| -> TestResult<Option<Value>> {
+        let (_, role) = resources(template, "AWS::IAM::Role")
+            .find(|(id, _)| id.starts_with("CiDeployRole"))
+            .ok_or("no CI deploy role")?;
+        Ok(role["Properties"]["Policies"]
+            .as_array()
+            .ok_or("no policies")?
+            .iter()
+            .find(|p| p["PolicyName"] == "Site")
+            .cloned())
+    };
+    assert_eq!(site_policy(&template("prod")?)?, None);
+
+    let mut with_site = config("prod")?;
+    with_site.site.build_dir = Some("../web/dist".to_owned());
+    let mut stacks = expense::build(&with_site)?.synthesize()?;
+    let template = stacks.remove(0).template;
+    let policy = site_policy(&template)?.ok_or("no Site policy")?;
+    let statements = policy["PolicyDocument"]["Statement"]
+        .as_array()
+        .ok_or("no statements")?;
+    let actions: Vec<String> = statements
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::Array(list) => list.clone(),
+            single => vec![single.clone()],
+        })
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "s3:ListBucket",
+            "s3:DeleteObject",
+            "s3:GetObject",
+            "s3:PutObject",
+            "cloudfront:CreateInvalidation"
+        ]
+    );
+    for statement in statements {
+        assert!(
+            !statement["Resource"].to_string().contains("\"*\""),
+            "scoped to the site: {statement}"
+        );
+    }
+    let id = resources(&template, "AWS::IAM::Role")
+        .find(|(id, _)| id.starts_with("CiDeployRole"))
+        .map(|(id, _)| id.clone())
+        .ok_or("no CI deploy role")?;
+    for rule in ["IAM006", "IAM005", "IAM004", "IAM002"] {
+        let found = verdicts(&template, rule, &id)?;
+        assert!(found.iter().all(|s| s == "Pass"), "{rule}: {found:?}");
+    }
+    Ok(())
+}

@@ -18,6 +18,8 @@ pub struct Connection {
 #[derive(Debug, Clone)]
 pub struct Clients {
     pub cloudformation: aws_sdk_cloudformation::Client,
+    /// The site's invalidations.
+    pub cloudfront: aws_sdk_cloudfront::Client,
     pub iam: aws_sdk_iam::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub s3: aws_sdk_s3::Client,
@@ -47,6 +49,7 @@ impl Clients {
             .build();
         Ok(Self {
             cloudformation: aws_sdk_cloudformation::Client::new(&config),
+            cloudfront: aws_sdk_cloudfront::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
             s3: aws_sdk_s3::Client::from_conf(s3_config),

@@ -65,6 +65,31 @@ pub enum Error {
     /// A parameter without a default has no value on create.
     #[error("parameter `{0}` has no default and no value; deploy cannot create the stack")]
     ParameterMissing(String),
+    /// The stack lacks an output the site sync needs.
+    #[error("stack `{stack}` has no output `{output}`: the site cannot be synced")]
+    SiteOutputMissing { stack: String, output: String },
+    /// A file of the site build folder could not be read.
+    #[error("cannot read site file `{}`: {source}", path.display())]
+    SiteFileUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The site build folder has no files.
+    #[error(
+        "site build folder `{}` is empty: syncing it would delete every object of bucket `{bucket}`; build the web app first",
+        dir.display()
+    )]
+    SiteFolderEmpty { dir: PathBuf, bucket: String },
+    /// A site file changed after it was checked and fingerprinted.
+    #[error(
+        "site file `{}` has sha256 {actual}, but {expected} was checked; nothing after it was uploaded (run deploy again)",
+        path.display()
+    )]
+    SiteFileChanged {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
     /// The operating system gave no random bytes for a generated secret.
     #[error("cannot generate parameter `{name}`: {reason}")]
     Randomness { name: String, reason: String },

@@ -1,7 +1,7 @@
 //! Deploying synthesized stacks through the CloudFormation API: change sets with a guard for
-//! stateful resources, the asset bucket, stack events until a final state, template diffs,
-//! stack deletion, IAM drift checks, and the functions' aliases and published versions
-//! (rollback, pruning).
+//! stateful resources, the asset bucket, stack events until a final state, the site bucket's
+//! sync with a CloudFront invalidation, template diffs, stack deletion, IAM drift checks, and
+//! the functions' aliases and published versions (rollback, pruning).
 //!
 //! Everything that talks to AWS goes through [`client::Clients`], built from the standard
 //! credential and region chain; an endpoint URL points every client at a local stand-in.
@@ -20,6 +20,8 @@ pub mod parameters;
 pub mod prune;
 pub mod replacement;
 pub mod rollback;
+pub mod site_plan;
+pub mod site_sync;
 pub mod stack;
 pub mod verify;
 pub mod versions;

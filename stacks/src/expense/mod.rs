@@ -15,7 +15,8 @@ use synth::constructs::{
     AlarmThresholds, AlarmTopic, AlarmTopicProps, Architecture, CustomDomain, Function,
     FunctionProps, GithubDeployRole, GithubDeployRoleProps, GithubSubject, HttpMethod, Key,
     KeyProps, Mfa, OidcProvider, RestApi, RestApiProps, Secret, SecretProps, Site, SiteProps,
-    Table, TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps, join,
+    SiteSync, Table, TableProps, UserPool, UserPoolClient, UserPoolClientProps, UserPoolProps,
+    join,
 };
 use synth::{App, Asset, Output, RemovalPolicy, Stack, StackProps, SynthError, Tags, Waiver};
 use thiserror::Error;
@@ -95,7 +96,12 @@ pub fn build_with_code(config: &ExpenseConfig, code: Code<'_>) -> Result<App, Bu
     outputs(&mut stack, &api, &users, &client, &site)?;
     // Last: the role may pass exactly the roles created above.
     if let Some(ci) = &config.ci {
-        let role = GithubDeployRole::new(&mut stack, "CiDeployRole", ci_props(ci))?;
+        let mut props = ci_props(ci);
+        // Only a deploy that syncs a build folder writes to the site.
+        if config.site.build_dir.is_some() {
+            props.site = Some(SiteSync::of(&site));
+        }
+        let role = GithubDeployRole::new(&mut stack, "CiDeployRole", props)?;
         stack.add_output(
             Output::new("CiDeployRoleArn", role.arn())
                 .description("role-to-assume of the GitHub Actions deploy workflow"),

@@ -1,17 +1,19 @@
-//! `stackwright deploy`, `diff`, `verify`, `destroy` and `rollback` against a local
-//! CloudFormation: moto 5.2.1 with our test-support extension (`tests/moto_ext`), which
-//! registers the resource types plain moto skips, fixes the moto bugs these tests meet, and
-//! adds per-resource events and rollback.
+//! `stackwright deploy` (with the site sync), `diff`, `verify`, `destroy` and `rollback`
+//! against a local CloudFormation: moto 5.2.1 with our test-support extension
+//! (`tests/moto_ext`), which registers the resource types plain moto skips, fixes the moto bugs
+//! these tests meet, and adds per-resource events and rollback.
 //!
 //! What moto cannot do even with the extension, and these tests therefore do not prove:
 //! a property change of a type without moto update code (a table, a log group) is accepted
 //! but not applied; execution is synchronous, so the event poll never waits; the types the
-//! extension only records (alarms, distributions, gateway responses, ...) are not visible
-//! through their own service APIs.
+//! extension only records (alarms, origin access controls, gateway responses, ...) are not
+//! visible through their own service APIs; a distribution exists in moto's CloudFront with its
+//! origins and default cache behaviour only.
 
 mod moto;
 mod release;
 mod scenario;
+mod site;
 
 use std::process::{Command, Stdio};
 

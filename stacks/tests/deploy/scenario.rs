@@ -35,7 +35,7 @@ impl Run {
 
 /// A scratch directory, a moto server and SDK clients pointed at it.
 pub(crate) struct Env {
-    dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
     pub(crate) moto: Moto,
     runtime: tokio::runtime::Runtime,
     pub(crate) sdk: SdkConfig,
@@ -131,7 +131,7 @@ impl Env {
         aws_sdk_cloudformation::Client::new(&self.sdk)
     }
 
-    fn stack_status(&self) -> Option<StackStatus> {
+    pub(crate) fn stack_status(&self) -> Option<StackStatus> {
         let stacks = self
             .block(
                 self.cloudformation()
@@ -304,7 +304,7 @@ fn decode(document: &str) -> String {
     String::from_utf8(out).expect("UTF-8")
 }
 
-fn s3_client(env: &Env) -> aws_sdk_s3::Client {
+pub(crate) fn s3_client(env: &Env) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(&env.sdk)
         .force_path_style(true)
         .build();

@@ -140,15 +140,24 @@ Deployment.physical_resource_id = property(lambda self: self.id)
 
 
 def _tls_only_deny(statement: dict) -> bool:
+    """A Deny of plain HTTP (`aws:SecureTransport` false) or of TLS below 1.2
+    (`s3:TlsVersion` less than 1.2), and nothing else."""
+    if statement.get("Effect") != "Deny":
+        return False
     condition = statement.get("Condition") or {}
-    secure = condition.get("Bool", {}).get("aws:SecureTransport")
-    return statement.get("Effect") == "Deny" and list(condition) == ["Bool"] and str(secure).lower() == "false"
+    if list(condition) == ["Bool"]:
+        secure = condition["Bool"].get("aws:SecureTransport")
+        return list(condition["Bool"]) == ["aws:SecureTransport"] and str(secure).lower() == "false"
+    if list(condition) == ["NumericLessThan"]:
+        return list(condition["NumericLessThan"]) == ["s3:TlsVersion"]
+    return False
 
 
 def _get_permission(self, action: str, resource: str):
     """moto ignores policy conditions, so a TLS-only bucket policy (Deny when
-    aws:SecureTransport is false) would deny every request. The local endpoint stands in
-    for AWS's HTTPS endpoints: requests count as TLS and such statements never apply."""
+    aws:SecureTransport is false, or when s3:TlsVersion is below 1.2) would deny every
+    request. The local endpoint stands in for AWS's HTTPS endpoints: requests count as TLS
+    1.2 or later and such statements never apply."""
     from moto.iam.access_control import IAMPolicy, PermissionResult
 
     if self.policy is None:

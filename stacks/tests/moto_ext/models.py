@@ -14,6 +14,7 @@ from typing import Any
 from moto.acm.models import acm_backends
 from moto.apigateway.models import apigateway_backends
 from moto.awslambda.models import lambda_backends
+from moto.cloudfront.models import cloudfront_backends
 from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
 from moto.iam.models import iam_backends
@@ -103,7 +104,12 @@ class OriginAccessControl(_Record, CloudFormationModel):
 
 
 class Distribution(_Record, CloudFormationModel):
-    """Checks its viewer certificate exists in ACM in us-east-1, as CloudFront does."""
+    """A distribution in moto's CloudFront backend, so invalidations of it are accepted and
+    listed; checks its viewer certificate exists in ACM in us-east-1, as CloudFront does.
+
+    moto's backend gets only the origins, the default root object and the default cache
+    behaviour's origin and viewer policy (in its own request shape): enough for
+    get-distribution and create-invalidation, not a copy of the template's settings."""
 
     cloudformation_type = staticmethod(lambda: "AWS::CloudFront::Distribution")
     cloudformation_name_type = staticmethod(lambda: "")
@@ -118,7 +124,30 @@ class Distribution(_Record, CloudFormationModel):
         certificate = config.get("ViewerCertificate", {}).get("AcmCertificateArn")
         if certificate:
             _check_certificate(account_id, certificate)
-        return cls(_random_id(14).upper(), properties, region_name)
+        origins = [
+            {"Id": o["Id"], "DomainName": o["DomainName"]} for o in config.get("Origins", [])
+        ]
+        default = config.get("DefaultCacheBehavior", {})
+        backend = cloudfront_backends[account_id][get_partition(region_name)]
+        created, _, _ = backend.create_distribution(
+            {
+                "CallerReference": f"{resource_name}-{_random_id(12)}",
+                "Comment": config.get("Comment", ""),
+                "Enabled": config.get("Enabled", True),
+                "DefaultRootObject": config.get("DefaultRootObject", ""),
+                "Origins": {"Quantity": len(origins), "Items": origins},
+                "DefaultCacheBehavior": {
+                    "TargetOriginId": default.get("TargetOriginId"),
+                    "ViewerProtocolPolicy": default.get("ViewerProtocolPolicy", "allow-all"),
+                },
+            },
+            [],
+        )
+        return cls(created.distribution_id, properties, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = cloudfront_backends[account_id][get_partition(region_name)]
+        backend.distributions.pop(self.id, None)
 
 
 def _check_certificate(account_id: str, arn: str) -> None:

@@ -16,6 +16,9 @@
 //! - `Releases`: for each function of the stack, reading its aliases and versions on the
 //!   function's ARN, and `lambda:DeleteFunction` on its qualified ARNs (`<ARN>:<version>`)
 //!   only, so `deploy` can prune old versions but never delete a function;
+//! - `Site` (when given a [`SiteSync`]): `s3:ListBucket` on the site bucket,
+//!   `s3:GetObject`/`PutObject`/`DeleteObject` on its objects and
+//!   `cloudfront:CreateInvalidation` on its distribution, what deploy's site sync calls;
 //! - `PassRoles`: `iam:PassRole` on exactly the roles this stack creates, each statement
 //!   limited by `iam:PassedToService` to the service the roles trust; when a CloudFormation
 //!   execution role is configured, `iam:PassRole` on it for `cloudformation.amazonaws.com`.
@@ -76,6 +79,31 @@ pub struct GithubDeployRoleProps {
     /// `cloudformation.amazonaws.com`. Default: `-` none: CloudFormation acts with the
     /// deploy role's own permissions.
     pub cloudformation_role: Option<Value<String>>,
+    /// The site bucket and distribution deploy syncs and invalidates. Default: `-` none:
+    /// the role cannot touch the site (for a stack deployed without a site build folder).
+    pub site: Option<SiteSync>,
+}
+
+/// What deploy's site sync writes to: the bucket and the distribution to invalidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSync {
+    /// The bucket's ARN.
+    pub bucket_arn: Value<String>,
+    /// The ARN of every object in it (`…/*`).
+    pub objects_arn: Value<String>,
+    /// The CloudFront distribution's ARN.
+    pub distribution_arn: Value<String>,
+}
+
+impl SiteSync {
+    /// The bucket and distribution of `site`.
+    pub fn of(site: &crate::constructs::Site) -> Self {
+        Self {
+            bucket_arn: site.bucket().arn(),
+            objects_arn: site.bucket().objects_arn(),
+            distribution_arn: site.distribution_arn(),
+        }
+    }
 }
 
 impl GithubDeployRoleProps {
@@ -91,6 +119,7 @@ impl GithubDeployRoleProps {
             subject,
             provider: OidcProvider::Create,
             cloudformation_role: None,
+            site: None,
         }
     }
 
@@ -139,6 +168,9 @@ impl GithubDeployRole {
             .max_session_duration(MAX_SESSION_SECS);
         let role = stack.add_resource(&path, "Resource", &role)?;
         grant_deploy(stack, &role, &passable, props.cloudformation_role.as_ref());
+        if let Some(site) = &props.site {
+            grant_site(stack, &role, site);
+        }
         Ok(Self { role })
     }
 
@@ -222,6 +254,21 @@ fn passable_roles(stack: &Stack) -> BTreeMap<String, Vec<LogicalId>> {
         }
     }
     by_service
+}
+
+/// What deploy's site sync calls: list, head (`s3:GetObject`), put and delete objects, and
+/// one invalidation.
+fn grant_site(stack: &mut Stack, role: &LogicalId, site: &SiteSync) {
+    let list = PolicyStatement::allow(["s3:ListBucket"], [site.bucket_arn.clone()]);
+    stack.add_role_statement(role, "Site", list);
+    let objects = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"];
+    let write = PolicyStatement::allow(objects, [site.objects_arn.clone()]);
+    stack.add_role_statement(role, "Site", write);
+    let invalidate = PolicyStatement::allow(
+        ["cloudfront:CreateInvalidation"],
+        [site.distribution_arn.clone()],
+    );
+    stack.add_role_statement(role, "Site", invalidate);
 }
 
 fn grant_deploy(

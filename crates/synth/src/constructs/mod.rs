@@ -21,7 +21,7 @@ pub use alarms::{AlarmThresholds, AlarmTopic, AlarmTopicProps};
 pub use bucket::{Bucket, BucketProps};
 pub use function::{Architecture, Function, FunctionProps};
 pub use github_deploy_role::{
-    GithubDeployRole, GithubDeployRoleProps, GithubSubject, OidcProvider,
+    GithubDeployRole, GithubDeployRoleProps, GithubSubject, OidcProvider, SiteSync,
 };
 pub use key::{Key, KeyProps};
 pub use log_group::{LogGroup, LogGroupProps};
