@@ -36,11 +36,11 @@ pub(crate) enum Command {
     Synth(SynthArgs),
 
     /// List the names of the stacks the app defines for a config, one per line.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = READ_EXIT_STATUS)]
     Ls(ConfigArgs),
 
     /// Print the JSON Schema (2020-12) of the config file to stdout.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = READ_EXIT_STATUS)]
     Schema,
 
     /// Lint CloudFormation or Terraform templates against the security model
@@ -78,7 +78,7 @@ pub(crate) enum Command {
     Verify(TargetArgs),
 
     /// Delete the stacks; list first what their DeletionPolicy keeps (tables, keys, ...).
-    #[command(after_help = DEPLOY_EXIT_STATUS)]
+    #[command(after_help = DESTROY_EXIT_STATUS)]
     Destroy(DestroyArgs),
 
     /// Move the functions' `live` aliases back to their previous published version (or to
@@ -97,6 +97,17 @@ const DEPLOY_EXIT_STATUS: &str = "\
 Exit status:
   0  success, or nothing to change
   1  the operation failed or rolled back, was refused by the replacement guard, or was declined
+  2  usage, config, credentials or API error";
+
+const READ_EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  2  usage, config or IO error";
+
+const DESTROY_EXIT_STATUS: &str = "\
+Exit status:
+  0  the stacks are deleted (or were not deployed)
+  1  a deletion failed, or was declined at the prompt
   2  usage, config, credentials or API error";
 
 const DIFF_EXIT_STATUS: &str = "\

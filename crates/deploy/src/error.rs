@@ -11,6 +11,13 @@ pub enum Error {
     /// An API call failed; `message` is the service's (or transport's) description.
     #[error("{call} failed: {message}")]
     Api { call: &'static str, message: String },
+    /// The endpoint URL (`--endpoint-url` or an `AWS_ENDPOINT_URL*` variable) is unusable.
+    #[error("endpoint URL {url:?} ({from}): {reason}")]
+    BadEndpoint {
+        url: String,
+        from: String,
+        reason: String,
+    },
     /// No region in the environment, profile or config.
     #[error("no AWS region: set AWS_REGION, a profile region or `region` in the config")]
     NoRegion,
