@@ -1,8 +1,10 @@
 //! The site's built files (the React app's output folder): refused when they would leak
 //! something, else fingerprinted into the manifest so `deploy` can sync the site bucket.
 //!
-//! The check runs before anything is written. It refuses source maps (`*.map`: they publish
-//! the original source), `.env*` files (build-time settings, often secrets) and any file
+//! The check runs before anything is written. It refuses an empty folder (a sync would empty
+//! the bucket), source maps (`*.map` in any case, or inlined as a `sourceMappingURL=data:`
+//! URL: they publish the original source), `.env*` files (build-time settings, often
+//! secrets) and any file
 //! holding a credential by shape, found by the detector of control SEC-1
 //! ([`policy_lint::secrets::credentials_in_text`]). A hit stops the synth naming the file
 //! (and line for a credential) unless the config waives that file with a reason.
@@ -43,6 +45,11 @@ pub enum SiteFilesError {
     /// A file name that is not UTF-8 cannot become an S3 key reliably.
     #[error("site build folder holds a file name that is not UTF-8: `{path}`")]
     NotUtf8 { path: PathBuf },
+    /// Nothing to publish: syncing an empty folder would delete every object of the site.
+    #[error(
+        "site build folder `{path}` holds no files; syncing it would empty the site bucket (build the site first)"
+    )]
+    Empty { path: PathBuf },
     /// Files that must not be published, none of them waived.
     #[error("{}", refused_message(.0))]
     Refused(Vec<Refusal>),
@@ -138,6 +145,11 @@ pub fn fingerprint(
 ) -> Result<SiteFiles, SiteFilesError> {
     let mut paths = Vec::new();
     walk(dir, dir, &mut paths)?;
+    if paths.is_empty() {
+        return Err(SiteFilesError::Empty {
+            path: dir.to_path_buf(),
+        });
+    }
     paths.sort();
     let mut files = Vec::new();
     let mut refused = Vec::new();
@@ -205,6 +217,8 @@ fn refusals(path: &str, bytes: &[u8]) -> Vec<Refusal> {
         line,
         reason,
     };
+    // File systems and servers differ on case: `.ENV` and `app.js.MAP` are the same files.
+    let name = name.to_ascii_lowercase();
     let mut found = Vec::new();
     if name.ends_with(".map") {
         found.push(refusal(
@@ -219,6 +233,16 @@ fn refusals(path: &str, bytes: &[u8]) -> Vec<Refusal> {
         ));
     }
     let text = String::from_utf8_lossy(bytes);
+    // A map inlined as a data URL publishes the source just as a `.map` file does.
+    for (index, line) in text.lines().enumerate() {
+        if line.contains("sourceMappingURL=data:") {
+            found.push(refusal(
+                Some(index + 1),
+                "an inline source map (`sourceMappingURL=data:`) publishes the original source"
+                    .into(),
+            ));
+        }
+    }
     for hit in policy_lint::secrets::credentials_in_text(&text) {
         found.push(refusal(
             Some(hit.line),
@@ -357,5 +381,26 @@ mod tests {
         fs::write(dir.path().join(".env.production"), "VITE_API=https://x\n").unwrap();
         let err = fingerprint(dir.path(), "d", &[]).unwrap_err().to_string();
         assert!(err.contains(".env.production: an `.env` file"), "{err}");
+    }
+
+    #[test]
+    fn refusals_ignore_case_and_catch_inline_maps() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".ENV"), "X=1\n").unwrap();
+        fs::write(dir.path().join("app.js.MAP"), "{}").unwrap();
+        let inline = "let a=1;\n//# sourceMappingURL=data:application/json;base64,e30=\n";
+        fs::write(dir.path().join("app.js"), inline).unwrap();
+        let err = fingerprint(dir.path(), "d", &[]).unwrap_err().to_string();
+        assert!(err.contains(".ENV: an `.env` file"), "{err}");
+        assert!(err.contains("app.js.MAP: a source map"), "{err}");
+        assert!(err.contains("app.js:2: an inline source map"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("assets")).unwrap();
+        let err = fingerprint(dir.path(), "d", &[]).unwrap_err();
+        assert!(matches!(err, SiteFilesError::Empty { .. }), "{err}");
     }
 }

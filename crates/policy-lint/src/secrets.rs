@@ -87,6 +87,13 @@ pub fn credentials_in_text(text: &str) -> Vec<TextHit> {
             });
             continue;
         }
+        if let Some(start) = secret_access_key(line) {
+            hits.push(TextHit {
+                line: index + 1,
+                column: line[..start].chars().count() + 1,
+                reason: "an AWS secret access key",
+            });
+        }
         for (start, word) in words(line) {
             if let Some(reason) = known_shape(word) {
                 hits.push(TextHit {
@@ -98,6 +105,50 @@ pub fn credentials_in_text(text: &str) -> Vec<TextHit> {
         }
     }
     hits
+}
+
+/// The byte offset of a secret access key written next to its name
+/// (`aws_secret_access_key = …`, `secretAccessKey: "…"`, `AWS_SECRET_ACCESS_KEY=…`): the
+/// key alone is 40 characters of base64 that no shape tells from other text, so only its
+/// name gives it away. The value must follow the name within a few separators.
+fn secret_access_key(line: &str) -> Option<usize> {
+    let folded: String = line
+        .chars()
+        .map(|c| {
+            if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let mut from = 0;
+    while let Some(found) = ["secret_access_key", "secretaccesskey"]
+        .iter()
+        .filter_map(|name| folded[from..].find(name).map(|at| (from + at, name.len())))
+        .min()
+    {
+        let after = found.0 + found.1;
+        let gap = line[after..]
+            .find(|c: char| !matches!(c, ' ' | '\t' | '"' | '\'' | ':' | '=' | '`'))
+            .unwrap_or(line.len() - after);
+        let start = after + gap;
+        let value: &str = &line[start..];
+        let len = value
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '+' | '=')))
+            .unwrap_or(value.len());
+        let candidate = &value[..len];
+        if gap > 0
+            && gap <= 4
+            && candidate.len() == 40
+            && !is_placeholder(candidate)
+            && entropy(candidate) > 3.5
+        {
+            return Some(start);
+        }
+        from = after;
+    }
+    None
 }
 
 /// The runs of `[A-Za-z0-9_-]` in `line`, with their byte offsets.
@@ -195,6 +246,31 @@ fn entropy(value: &str) -> f64 {
 #[cfg(test)]
 mod text_tests {
     use super::*;
+
+    #[test]
+    fn a_secret_access_key_is_found_by_its_name() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        for line in [
+            format!("aws_secret_access_key = {key}"),
+            format!("const c={{secretAccessKey:\"{key}\"}};"),
+            format!("AWS_SECRET_ACCESS_KEY={key}"),
+            format!("x; aws-secret-access-key: '{key}'"),
+        ] {
+            let hits = credentials_in_text(&line);
+            assert_eq!(hits.len(), 1, "{line}: {hits:?}");
+            assert_eq!(hits[0].reason, "an AWS secret access key");
+            assert_eq!(hits[0].column, line.find(key).unwrap() + 1, "{line}");
+        }
+        for line in [
+            format!("{key} alone"),
+            "secretAccessKey: process.env.KEY".to_owned(),
+            "aws_secret_access_key = <your secret access key here, forty chars>".to_owned(),
+            format!("secretAccessKey is documented at https://x/{key}"),
+            "secretAccessKey:\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"".to_owned(),
+        ] {
+            assert!(credentials_in_text(&line).is_empty(), "{line}");
+        }
+    }
 
     #[test]
     fn credentials_in_text_are_found_with_their_line_and_column() {
