@@ -49,10 +49,11 @@ pub struct Entry {
 /// A baseline file that cannot be read or is not a baseline.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read baseline `{}`: {source}", .path.display())]
+    #[error("cannot read baseline `{}`: {cause}", .path.display())]
     Unreadable {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a chain printout names it once.
+        cause: std::io::Error,
     },
     #[error("{}:{line}:{column}: not a policy-lint baseline: {message}", .path.display())]
     Malformed {
@@ -103,9 +104,9 @@ impl Baseline {
 
     /// Reads the baseline at `path`.
     pub fn load(path: &Path) -> Result<Self, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Unreadable {
+        let text = std::fs::read_to_string(path).map_err(|cause| BaselineError::Unreadable {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         Self::parse(path, &text)
     }

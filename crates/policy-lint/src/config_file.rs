@@ -16,10 +16,11 @@ pub const FILE_NAME: &str = "policy-lint.toml";
 /// A config file that cannot be read or does not fit [`Config`].
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigFileError {
-    #[error("cannot read config `{}`: {source}", .path.display())]
+    #[error("cannot read config `{}`: {cause}", .path.display())]
     Unreadable {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a chain printout names it once.
+        cause: std::io::Error,
     },
     #[error("{}{}: {}{message}", .file.display(), Position(*.position), Key(.key.as_deref()))]
     Invalid {
@@ -77,9 +78,9 @@ pub fn discover(
 
 /// Reads and parses the config file at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigFileError::Unreadable {
+    let text = std::fs::read_to_string(path).map_err(|cause| ConfigFileError::Unreadable {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse(path, &text)
 }

@@ -33,10 +33,11 @@ pub const FILE_NAME: &str = "policy-lint.waivers.toml";
 /// A waiver file that cannot be read or does not fit the format.
 #[derive(Debug, thiserror::Error)]
 pub enum WaiverFileError {
-    #[error("cannot read waiver file `{}`: {source}", .path.display())]
+    #[error("cannot read waiver file `{}`: {cause}", .path.display())]
     Unreadable {
         path: PathBuf,
-        source: std::io::Error,
+        /// In the message, not a `source`: a chain printout names it once.
+        cause: std::io::Error,
     },
     #[error("{}{}: {}{message}", .file.display(), Position(*.position), Key(.key.as_deref()))]
     Invalid {
@@ -147,9 +148,9 @@ impl fmt::Display for FileWaiver {
 
 /// Reads and parses the waiver file at `path`.
 pub fn load(path: &Path) -> Result<Vec<FileWaiver>, WaiverFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| WaiverFileError::Unreadable {
+    let text = std::fs::read_to_string(path).map_err(|cause| WaiverFileError::Unreadable {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     parse(path, &text)
 }
