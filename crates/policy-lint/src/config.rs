@@ -28,11 +28,17 @@ pub struct Config {
     /// Default: `project`, `environment`, `owner`, `cost-center`.
     pub required_tags: Vec<String>,
     /// The retention every log group must have, in days (OPS-1). Default: 30.
+    #[serde(deserialize_with = "at_least_one")]
+    #[schemars(range(min = 1))]
     pub log_retention_days: i64,
     /// The longest access token lifetime allowed, in minutes (AUTH-3).
     /// Default: 60.
+    #[serde(deserialize_with = "at_least_one")]
+    #[schemars(range(min = 1))]
     pub max_access_token_minutes: i64,
     /// The shortest password allowed (AUTH-2). Default: 8.
+    #[serde(deserialize_with = "at_least_one")]
+    #[schemars(range(min = 1))]
     pub min_password_length: i64,
     /// Rule IDs switched off. Default: none.
     pub disabled_rules: BTreeSet<RuleId>,
@@ -44,6 +50,18 @@ pub struct Config {
     /// Bounds on reading one file (`[limits]`); each `--max-*` flag
     /// overrides its key. Default: the limits of `docs/limits.md`.
     pub limits: crate::limits_config::LimitSettings,
+}
+
+/// A count of days, minutes or characters: zero or less would make its rule meaningless
+/// (every log group passes a zero retention), so the config refuses it.
+fn at_least_one<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let value = i64::deserialize(deserializer)?;
+    if value < 1 {
+        return Err(serde::de::Error::custom(format!(
+            "must be at least 1, found {value}"
+        )));
+    }
+    Ok(value)
 }
 
 /// The ID of a rule in the registry; anything else is refused when the

@@ -278,3 +278,27 @@ fn config_schema_in_docs_is_up_to_date() {
          docs/policy-lint-config.schema.json`"
     );
 }
+
+#[test]
+fn counts_below_one_are_refused_with_their_key() {
+    for key in [
+        "log-retention-days",
+        "max-access-token-minutes",
+        "min-password-length",
+    ] {
+        for value in ["0", "-3"] {
+            let err = error(&format!("{key} = {value}\n"));
+            assert!(
+                err.contains(&format!("key `{key}`: must be at least 1, found {value}")),
+                "{err}"
+            );
+            assert!(err.starts_with("policy-lint.toml:1:"), "{err}");
+        }
+    }
+    assert_eq!(
+        parse("log-retention-days = 1\n")
+            .unwrap()
+            .log_retention_days,
+        1
+    );
+}
