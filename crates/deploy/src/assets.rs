@@ -17,7 +17,7 @@ use aws_sdk_s3::types::{
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-use crate::error::{Error, api};
+use crate::error::{Error, api, built};
 
 /// An asset of a stack: an object key and the local file whose bytes go there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,14 +125,14 @@ async fn secure_bucket(client: &Client, bucket: &str) -> Result<(), Error> {
     let default = ServerSideEncryptionByDefault::builder()
         .sse_algorithm(ServerSideEncryption::Aes256)
         .build()
-        .map_err(api("s3:PutBucketEncryption"))?;
+        .map_err(built("s3:PutBucketEncryption"))?;
     let rule = ServerSideEncryptionRule::builder()
         .apply_server_side_encryption_by_default(default)
         .build();
     let encryption = ServerSideEncryptionConfiguration::builder()
         .rules(rule)
         .build()
-        .map_err(api("s3:PutBucketEncryption"))?;
+        .map_err(built("s3:PutBucketEncryption"))?;
     client
         .put_bucket_encryption()
         .bucket(bucket)
@@ -156,13 +156,13 @@ async fn tag_bucket(client: &Client, bucket: &str) -> Result<(), Error> {
             .key(key)
             .value(value)
             .build()
-            .map_err(api("s3:PutBucketTagging"))
+            .map_err(built("s3:PutBucketTagging"))
     };
     let tagging = Tagging::builder()
         .tag_set(tag("managed-by", "stackwright")?)
         .tag_set(tag("purpose", "deployment-assets")?)
         .build()
-        .map_err(api("s3:PutBucketTagging"))?;
+        .map_err(built("s3:PutBucketTagging"))?;
     client
         .put_bucket_tagging()
         .bucket(bucket)

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// What went wrong talking to AWS or preparing a deployment.
 #[derive(Debug, thiserror::Error)]
@@ -103,9 +104,44 @@ pub enum Error {
 }
 
 /// Maps an SDK error of `call` to [`Error::Api`], keeping the service's code and message.
-pub(crate) fn api<E: std::error::Error + 'static>(call: &'static str) -> impl FnOnce(E) -> Error {
+pub(crate) fn api<E>(call: &'static str) -> impl FnOnce(E) -> Error
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
     move |err| Error::Api {
         call,
-        message: DisplayErrorContext(&err).to_string(),
+        message: match (err.code(), err.message()) {
+            (Some(code), Some(message)) => format!("{code}: {message}"),
+            (Some(code), None) => code.to_owned(),
+            _ => readable(&err),
+        },
     }
+}
+
+/// Maps a request builder's error (a required field left unset, our mistake rather than the
+/// service's) to [`Error::Api`] for `call`.
+pub(crate) fn built<E: std::error::Error + 'static>(call: &'static str) -> impl FnOnce(E) -> Error {
+    move |err| Error::Api {
+        call,
+        message: readable(&err),
+    }
+}
+
+/// The error and its causes, each once, joined by `: `. The SDK's own context printer
+/// appends the whole error's `Debug` form (request internals, sometimes the request body),
+/// which a person reading a failed deploy does not need.
+fn readable(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(current) = next {
+        let text = current.to_string();
+        if !text.is_empty() && !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        next = current.source();
+    }
+    if parts.is_empty() {
+        return DisplayErrorContext(err).to_string();
+    }
+    parts.join(": ")
 }

@@ -22,7 +22,7 @@ use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use crate::assets::sha256_hex;
 use crate::client::Clients;
 use crate::deploy::Ui;
-use crate::error::{Error, api};
+use crate::error::{Error, api, built};
 use crate::site_plan::{self, LocalFile, RemoteHead, RemoteObject, SitePlan};
 
 /// The user metadata key holding an object's sha256 (sent as `x-amz-meta-sha256`).
@@ -245,12 +245,12 @@ async fn delete(s3: &aws_sdk_s3::Client, bucket: &str, keys: &[String]) -> Resul
         .iter()
         .map(|key| ObjectIdentifier::builder().key(key).build())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(api("s3:DeleteObjects"))?;
+        .map_err(built("s3:DeleteObjects"))?;
     let delete = Delete::builder()
         .set_objects(Some(objects))
         .quiet(true)
         .build()
-        .map_err(api("s3:DeleteObjects"))?;
+        .map_err(built("s3:DeleteObjects"))?;
     let response = s3
         .delete_objects()
         .bucket(bucket)
@@ -284,12 +284,12 @@ async fn invalidate(
         .quantity(quantity)
         .set_items(Some(paths.to_vec()))
         .build()
-        .map_err(api("cloudfront:CreateInvalidation"))?;
+        .map_err(built("cloudfront:CreateInvalidation"))?;
     let batch = InvalidationBatch::builder()
         .paths(paths)
         .caller_reference(caller_reference())
         .build()
-        .map_err(api("cloudfront:CreateInvalidation"))?;
+        .map_err(built("cloudfront:CreateInvalidation"))?;
     let created = cloudfront
         .create_invalidation()
         .distribution_id(distribution)
