@@ -70,7 +70,7 @@ fn resolved(cx: &ResourceCx<'_>, name: &str, node: &Node) -> Doc {
         _ => match cx.reader.resolver().sym(&value).unknown_reason() {
             Some(reason) => Doc::Unknown(format!("the policy JSON cannot be read: {reason}")),
             None => Doc::Unknown(format!(
-                "the policy JSON is assembled by `{name}` when the stack deploys"
+                "the policy JSON comes from `{name}` and is known only when the stack deploys"
             )),
         },
     }
