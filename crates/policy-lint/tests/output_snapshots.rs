@@ -1,7 +1,8 @@
-//! The human and JSON output for three small templates, pinned by insta
+//! The human and JSON output for four small templates, pinned by insta
 //! snapshots: one with a failure under a condition value, an unknown and an
-//! input problem (`mixed.yaml`), a compliant one (`clean.json`) and one that
-//! does not parse (`broken.yaml`).
+//! input problem (`mixed.yaml`), a compliant one (`clean.json`), one that
+//! does not parse (`broken.yaml`) and one whose policies are JSON text
+//! (`policy_text.yaml`: findings point at the string).
 //!
 //! Paths are made relative to the crate and the tool version is redacted, so
 //! the snapshots depend neither on the checkout's location nor on releases.
@@ -52,6 +53,12 @@ fn unparsable_template() {
     let (human, json) = outputs("broken.yaml");
     insta::assert_snapshot!("broken_human", human);
     insta::assert_snapshot!("broken_json", json);
+}
+
+#[test]
+fn policies_written_as_json_text() {
+    let (human, _) = outputs("policy_text.yaml");
+    insta::assert_snapshot!("policy_text_human", human);
 }
 
 #[test]

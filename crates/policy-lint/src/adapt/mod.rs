@@ -7,6 +7,7 @@
 pub(crate) mod branches;
 pub mod cfn;
 mod lookup;
+pub(crate) mod policy_json;
 pub(crate) mod read;
 pub mod tf;
 pub(crate) mod values;

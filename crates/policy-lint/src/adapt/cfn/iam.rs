@@ -4,15 +4,15 @@
 //! `AWS::IAM::Policy`, a bucket or key policy, a Lambda permission), becomes
 //! a [`Policy`] in the model, so the IAM rules evaluate one shape.
 
-use super::ResourceCx;
+use super::{ResourceCx, policy_doc};
 use crate::adapt::values::LookupValues;
-use crate::model::{Kind, Model, Policy, PolicyKind, Role};
+use crate::model::{Kind, Model, Policy, PolicyKind, Problem, Role};
 use crate::sym::Sym;
 use crate::tree::{Key, Loc, Map, Node, Value};
 
 pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind {
     let r = &cx.reader;
-    if let Some(doc) = props.get("AssumeRolePolicyDocument") {
+    let trust = props.get("AssumeRolePolicyDocument").map(|doc| {
         push(
             model,
             cx,
@@ -21,8 +21,8 @@ pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind
             None,
             doc,
             "Properties.AssumeRolePolicyDocument",
-        );
-    }
+        )
+    });
     inline_policies(cx, props, model);
     let managed_policies = props
         .get("ManagedPolicyArns")
@@ -36,7 +36,7 @@ pub(super) fn role(cx: &ResourceCx<'_>, props: &Node, model: &mut Model) -> Kind
         .unwrap_or_default();
     Kind::Role(Box::new(Role {
         managed_policies,
-        trusted_services: trusted_services(props.get("AssumeRolePolicyDocument")),
+        trusted_services: trusted_services(trust.as_ref()),
     }))
 }
 
@@ -246,16 +246,26 @@ fn object<'a>(entries: impl IntoIterator<Item = (&'a str, Node)>, loc: Loc) -> N
     Node::new(Value::Object(map), loc)
 }
 
+/// Adds the policy `written` holds (JSON text read as its document) to the
+/// model and returns that document.
 fn push(
     model: &mut Model,
     cx: &ResourceCx<'_>,
     kind: PolicyKind,
     attached_to: Vec<Sym>,
     name: Option<String>,
-    document: &Node,
+    written: &Node,
     path: &str,
-) {
-    let parsed = crate::iam::Policy::parse(document, &LookupValues(cx.reader.resolver()));
+) -> Node {
+    let problems = &mut model.problems;
+    let document = policy_doc::in_place(cx, written, &mut |message| {
+        problems.push(Problem {
+            resource: cx.id.to_owned(),
+            message: format!("`{path}`: {message}"),
+            loc: written.loc,
+        });
+    });
+    let parsed = crate::iam::Policy::parse(&document, &LookupValues(cx.reader.resolver()));
     model.policies.push(Policy {
         owner: cx.id.to_owned(),
         owner_type: cx.ty.to_owned(),
@@ -267,4 +277,5 @@ fn push(
         path: path.to_owned(),
         assumptions: cx.assumptions.clone(),
     });
+    document
 }

@@ -9,6 +9,7 @@ mod apigw;
 mod cognito;
 mod compute;
 mod iam;
+mod policy_doc;
 mod storage;
 pub(crate) mod waivers;
 

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use super::Cx;
-use super::policy_doc::{self, Doc, object};
+use super::policy_doc::{self, object};
 use super::source::{TfResource, blocks_at};
 use crate::adapt::Lookup;
 use crate::model::{Kind, Model, Observed, Policy, PolicyKind, Problem, Role};
@@ -361,18 +361,13 @@ fn push(
     arg: &str,
 ) -> Node {
     let path = format!("{}.{arg}", r.address);
-    let document = match policy_doc::document(cx, node) {
-        Doc::Known(doc) => doc,
-        Doc::Unknown(reason) => Node::new(Value::Unknown(reason), node.loc),
-        Doc::Invalid(message) => {
-            cx.problems.borrow_mut().push(Problem {
-                resource: r.address.clone(),
-                message: format!("`{path}`: {message}"),
-                loc: node.loc,
-            });
-            Node::new(Value::Unknown(message), node.loc)
-        }
-    };
+    let document = policy_doc::document(cx, node).into_node(node.loc, |message| {
+        cx.problems.borrow_mut().push(Problem {
+            resource: r.address.clone(),
+            message: format!("`{path}`: {message}"),
+            loc: node.loc,
+        });
+    });
     model.policies.push(Policy {
         owner: r.address.clone(),
         owner_type: r.ty.to_owned(),

@@ -16,20 +16,13 @@ use super::lookup::not_literal_reason;
 use super::source::{TfResource, blocks};
 use super::template;
 use crate::adapt::Lookup;
+pub(crate) use crate::adapt::policy_json::Doc;
+use crate::adapt::policy_json::parse_text;
 use crate::sym::Part;
 use crate::tree::{Key, Loc, Map, Node, Value};
 
 /// Documents made of documents nest; past this depth they are unknown.
 const MAX_NESTING: usize = 8;
-
-/// What a policy argument holds.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Doc {
-    Known(Node),
-    Unknown(String),
-    /// The argument cannot be a policy (not JSON), with the reason.
-    Invalid(String),
-}
 
 /// The document a policy argument holds.
 pub(crate) fn document(cx: &Cx<'_, '_>, node: &Node) -> Doc {
@@ -88,12 +81,12 @@ fn from_expression(cx: &Cx<'_, '_>, e: &Expr<'_>, node: &Node, depth: usize) -> 
 }
 
 fn parse_json(text: &str, loc: Loc) -> Doc {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(json) => Doc::Known(Node::from_json(&json, loc)),
+    match parse_text(text, loc) {
+        Ok(doc) => Doc::Known(doc),
         Err(_) if template::is_dynamic(text) => {
             Doc::Unknown("the policy JSON is assembled from expressions".to_owned())
         }
-        Err(e) => Doc::Invalid(format!("the policy is not valid JSON: {e}")),
+        Err(message) => Doc::Invalid(message),
     }
 }
 
