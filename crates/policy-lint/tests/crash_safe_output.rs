@@ -72,6 +72,56 @@ fn kill_point(i: u32) -> f64 {
     }
 }
 
+/// When to kill, adapting to a machine whose load changes under the test: a kill that
+/// comes after its run already ended means runs got faster than the measured one, so later
+/// kills come sooner. It stops once `KILLS` kills were made and half of them landed
+/// mid-run, or after three times as many tries.
+struct Pacer {
+    took: Duration,
+    tries: u32,
+    mid_run: u32,
+}
+
+impl Pacer {
+    fn new(took: Duration) -> Self {
+        Self {
+            took,
+            tries: 0,
+            mid_run: 0,
+        }
+    }
+
+    /// The number of the next kill and how long after the start to make it.
+    fn next_kill(&mut self) -> Option<(u32, Duration)> {
+        let enough = self.tries >= KILLS && self.mid_run >= KILLS / 2;
+        if enough || self.tries >= 3 * KILLS {
+            return None;
+        }
+        let i = self.tries;
+        self.tries += 1;
+        Some((i, self.took.mul_f64(kill_point(i % KILLS))))
+    }
+
+    /// Whether the process was still running when the kill came.
+    fn landed(&mut self, mid_run: bool) {
+        if mid_run {
+            self.mid_run += 1;
+        } else {
+            self.took = self.took.mul_f64(0.85);
+        }
+    }
+
+    /// Without kills during the run the test would show nothing.
+    fn assert_enough_landed(&self) {
+        assert!(
+            self.mid_run >= KILLS / 2,
+            "only {} of {} kills landed mid-run",
+            self.mid_run,
+            self.tries
+        );
+    }
+}
+
 #[test]
 fn killed_runs_never_leave_a_partial_output_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -81,28 +131,22 @@ fn killed_runs_never_leave_a_partial_output_file() {
     std::fs::create_dir(output.parent().expect("parent")).expect("out dir");
     let (complete, took) = complete_run(&input, &output);
 
-    let mut killed_mid_run = 0;
-    for i in 0..KILLS {
+    let mut pacer = Pacer::new(took);
+    while let Some((i, delay)) = pacer.next_kill() {
         std::fs::write(&output, PREVIOUS).expect("previous output");
         let mut child = start(&input, &output);
-        std::thread::sleep(took.mul_f64(kill_point(i)));
-        if child.try_wait().expect("polls").is_none() {
-            killed_mid_run += 1;
-        }
+        std::thread::sleep(delay);
+        pacer.landed(child.try_wait().expect("polls").is_none());
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
         let now = std::fs::read(&output).expect("output still there");
         assert!(
             now == PREVIOUS || now == complete,
-            "kill {i} after {:?} left {} bytes that are neither the old nor the new output",
-            took.mul_f64(kill_point(i)),
+            "kill {i} after {delay:?} left {} bytes that are neither the old nor the new output",
             now.len()
         );
     }
-    assert!(
-        killed_mid_run >= KILLS / 2,
-        "only {killed_mid_run} kills landed mid-run"
-    );
+    pacer.assert_enough_landed();
 }
 
 /// The report files of `big.template.json`, in the order `report` writes them.
@@ -167,13 +211,11 @@ fn killed_reports_leave_whole_files_and_recover_to_one_set() {
     let new = read_set(&out);
     assert!(old.iter().zip(&new).all(|(o, n)| o != n));
 
-    let mut killed_mid_run = 0;
-    for i in 0..KILLS {
+    let mut pacer = Pacer::new(took);
+    while let Some((i, delay)) = pacer.next_kill() {
         let mut child = run_report(&input, &out);
-        std::thread::sleep(took.mul_f64(kill_point(i)));
-        if child.try_wait().expect("polls").is_none() {
-            killed_mid_run += 1;
-        }
+        std::thread::sleep(delay);
+        pacer.landed(child.try_wait().expect("polls").is_none());
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
         let now = read_set(&out);
@@ -200,10 +242,7 @@ fn killed_reports_leave_whole_files_and_recover_to_one_set() {
             std::fs::write(path, bytes).expect("restore old");
         }
     }
-    assert!(
-        killed_mid_run >= KILLS / 2,
-        "only {killed_mid_run} kills landed mid-run"
-    );
+    pacer.assert_enough_landed();
 }
 
 /// A killed `lint --output` leaves its `.NAME.PID-SEQ.tmp` behind at most
