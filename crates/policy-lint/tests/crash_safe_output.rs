@@ -10,6 +10,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../../durable/test-support/kill_pacer.rs"]
+mod kill_pacer;
+use kill_pacer::Pacer;
+
 /// Resources in the generated template: enough for a run of a few hundred
 /// milliseconds and an output of about 10 MB, so kills land in every phase.
 const RESOURCES: usize = 3000;
@@ -72,56 +76,6 @@ fn kill_point(i: u32) -> f64 {
     }
 }
 
-/// When to kill, adapting to a machine whose load changes under the test: a kill that
-/// comes after its run already ended means runs got faster than the measured one, so later
-/// kills come sooner. It stops once `KILLS` kills were made and half of them landed
-/// mid-run, or after three times as many tries.
-struct Pacer {
-    took: Duration,
-    tries: u32,
-    mid_run: u32,
-}
-
-impl Pacer {
-    fn new(took: Duration) -> Self {
-        Self {
-            took,
-            tries: 0,
-            mid_run: 0,
-        }
-    }
-
-    /// The number of the next kill and how long after the start to make it.
-    fn next_kill(&mut self) -> Option<(u32, Duration)> {
-        let enough = self.tries >= KILLS && self.mid_run >= KILLS / 2;
-        if enough || self.tries >= 3 * KILLS {
-            return None;
-        }
-        let i = self.tries;
-        self.tries += 1;
-        Some((i, self.took.mul_f64(kill_point(i % KILLS))))
-    }
-
-    /// Whether the process was still running when the kill came.
-    fn landed(&mut self, mid_run: bool) {
-        if mid_run {
-            self.mid_run += 1;
-        } else {
-            self.took = self.took.mul_f64(0.85);
-        }
-    }
-
-    /// Without kills during the run the test would show nothing.
-    fn assert_enough_landed(&self) {
-        assert!(
-            self.mid_run >= KILLS / 2,
-            "only {} of {} kills landed mid-run",
-            self.mid_run,
-            self.tries
-        );
-    }
-}
-
 #[test]
 fn killed_runs_never_leave_a_partial_output_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -131,7 +85,7 @@ fn killed_runs_never_leave_a_partial_output_file() {
     std::fs::create_dir(output.parent().expect("parent")).expect("out dir");
     let (complete, took) = complete_run(&input, &output);
 
-    let mut pacer = Pacer::new(took);
+    let mut pacer = Pacer::new(took, KILLS, kill_point);
     while let Some((i, delay)) = pacer.next_kill() {
         std::fs::write(&output, PREVIOUS).expect("previous output");
         let mut child = start(&input, &output);
@@ -211,7 +165,7 @@ fn killed_reports_leave_whole_files_and_recover_to_one_set() {
     let new = read_set(&out);
     assert!(old.iter().zip(&new).all(|(o, n)| o != n));
 
-    let mut pacer = Pacer::new(took);
+    let mut pacer = Pacer::new(took, KILLS, kill_point);
     while let Some((i, delay)) = pacer.next_kill() {
         let mut child = run_report(&input, &out);
         std::thread::sleep(delay);

@@ -12,6 +12,8 @@ mod cfn_lint;
 mod cli;
 mod config_errors;
 mod determinism;
+#[path = "../../../crates/durable/test-support/kill_pacer.rs"]
+mod kill_pacer;
 mod output_safety;
 mod package;
 mod schema;

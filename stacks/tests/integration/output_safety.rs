@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::kill_pacer::Pacer;
 use crate::support::{env_config, files_in, stackwright, synth_env};
 
 fn path_str(path: &Path) -> &str {
@@ -122,8 +123,8 @@ fn a_killed_synth_leaves_the_old_or_the_new_output() {
     assert_ne!(old, new);
 
     const KILLS: u32 = 16;
-    let mut killed_mid_run = 0;
-    for i in 0..KILLS {
+    let mut pacer = Pacer::new(took, KILLS, |i| 1.2 * f64::from(i) / f64::from(KILLS));
+    while let Some((i, delay)) = pacer.next_kill() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stackwright"))
             .args([
                 "synth",
@@ -140,10 +141,8 @@ fn a_killed_synth_leaves_the_old_or_the_new_output() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(took.mul_f64(1.2 * f64::from(i) / f64::from(KILLS)));
-        if child.try_wait().unwrap().is_none() {
-            killed_mid_run += 1;
-        }
+        std::thread::sleep(delay);
+        pacer.landed(child.try_wait().unwrap().is_none());
         child.kill().unwrap();
         child.wait().unwrap();
         let now = files_in(&out);
@@ -155,10 +154,7 @@ fn a_killed_synth_leaves_the_old_or_the_new_output() {
             synth_env(cwd.path(), "dev", &out);
         }
     }
-    assert!(
-        killed_mid_run >= KILLS / 2,
-        "only {killed_mid_run} kills landed mid-run"
-    );
+    pacer.assert_enough_landed();
     synth_env(cwd.path(), "dev", &out);
     assert_eq!(
         leftovers(cwd.path()),
