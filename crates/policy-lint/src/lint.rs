@@ -128,6 +128,22 @@ fn attribute_problems(model: &mut Model, root: &crate::tree::Node) {
         .iter()
         .map(|r| (r.loc, r.id.clone()))
         .collect();
+    // A resource no rule could read is not in the model, yet its own
+    // problem belongs to it, not to the resource above it.
+    let unread = root
+        .get("Resources")
+        .and_then(crate::tree::Node::as_object)
+        .into_iter()
+        .flat_map(|resources| resources.iter())
+        .filter(|(key, body)| {
+            !key.name.starts_with("Fn::ForEach::")
+                && body
+                    .get("Type")
+                    .and_then(crate::tree::Node::as_str)
+                    .is_none()
+        })
+        .map(|(key, _)| (key.loc, key.name.clone()));
+    starts.extend(unread);
     starts.sort();
     for problem in &mut model.problems {
         if !problem.resource.is_empty() || section_of(problem.loc) != Some("Resources") {

@@ -287,6 +287,14 @@ fn for_each_expands_keys_refs_and_subs() {
     assert!(diags[0].message.contains("Fn::ForEach::Bad"));
 }
 
+/// Each diagnostic as `(kind, line, message)`, in the resolver's order.
+fn kinds_lines_messages(r: &Resolver) -> Vec<(DiagnosticKind, u32, &str)> {
+    r.diagnostics()
+        .iter()
+        .map(|d| (d.kind, d.loc.line, d.message.as_str()))
+        .collect()
+}
+
 #[test]
 fn unresolvable_references_are_diagnostics() {
     let d = doc("Conditions: {C: !Equals [a, b]}\n\
@@ -294,11 +302,7 @@ fn unresolvable_references_are_diagnostics() {
          \x20     C: !Sub '${Gone}-${R.Arn}-${AWS::Region}-${!Ok}'\n      D: {'Fn::Foo': 1}\n      E: !If [Undefined, 1, 2]\n\
          \x20     F: !FindInMap [NoMap, a, b]\n      G: !Ref R\n");
     let r = Resolver::new(&d);
-    let got: Vec<(DiagnosticKind, u32, &str)> = r
-        .diagnostics()
-        .iter()
-        .map(|d| (d.kind, d.loc.line, d.message.as_str()))
-        .collect();
+    let got = kinds_lines_messages(&r);
     let u = DiagnosticKind::Unresolvable;
     assert_eq!(
         got,
@@ -318,6 +322,42 @@ fn unresolvable_references_are_diagnostics() {
             ),
             (u, 11, "condition `Undefined` is not defined"),
             (u, 12, "mapping `NoMap` is not defined"),
+        ]
+    );
+}
+
+#[test]
+fn resources_without_a_readable_type_are_diagnostics_not_skipped() {
+    let d = doc(
+        "Resources:\n  Null:\n    Type: null\n  NoType:\n    Properties: {}\n\
+         \x20 Listy:\n    Type: [AWS::S3::Bucket]\n  Scalar: 7\n  Fine:\n    Type: AWS::SNS::Topic\n",
+    );
+    let r = Resolver::new(&d);
+    let got = kinds_lines_messages(&r);
+    let m = DiagnosticKind::MalformedResource;
+    assert_eq!(
+        got,
+        [
+            (
+                m,
+                2,
+                "resource `Null` has a `Type` that is not a string, so no rule checks it"
+            ),
+            (
+                m,
+                4,
+                "resource `NoType` has no `Type`, so no rule checks it"
+            ),
+            (
+                m,
+                6,
+                "resource `Listy` has a `Type` that is not a string, so no rule checks it"
+            ),
+            (
+                m,
+                8,
+                "resource `Scalar` is not a mapping, so no rule checks it"
+            ),
         ]
     );
 }

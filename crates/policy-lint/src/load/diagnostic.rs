@@ -29,6 +29,9 @@ pub enum DiagnosticKind {
     UnknownIntrinsic,
     /// An intrinsic function with arguments of the wrong shape.
     InvalidIntrinsic,
+    /// A resource that is not a mapping or has no string `Type`: no rule
+    /// can read it, so it is reported instead of skipped.
+    MalformedResource,
 }
 
 impl DiagnosticKind {
@@ -41,6 +44,7 @@ impl DiagnosticKind {
             Self::Unresolvable => "unresolvable",
             Self::UnknownIntrinsic => "unknown-intrinsic",
             Self::InvalidIntrinsic => "invalid-intrinsic",
+            Self::MalformedResource => "malformed-resource",
         }
     }
 }

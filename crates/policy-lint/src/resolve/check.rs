@@ -7,6 +7,10 @@
 //! `AWS::LanguageExtensions` is present (SAM, macros), references to names
 //! the template does not show are not reported: the transform may generate
 //! them.
+//!
+//! A resource that is not a mapping, or whose `Type` is missing or not a
+//! string, is reported too: no rule can read it, and skipping it in silence
+//! would pass a template nobody checked.
 
 use super::Resolver;
 use super::strings::sub_parts;
@@ -56,6 +60,7 @@ pub(crate) fn check(resolver: &Resolver) -> Vec<Diagnostic> {
         }
     }
     checker.resource_conditions();
+    checker.resource_shapes();
     checker.out
 }
 
@@ -202,6 +207,26 @@ impl Checker<'_> {
                     self.condition(name);
                 }
             }
+        }
+    }
+
+    /// Every resource must be a mapping with a string `Type`.
+    fn resource_shapes(&mut self) {
+        let Some(map) = self.resolver.section("Resources") else {
+            return;
+        };
+        for (key, body) in map.iter() {
+            if key.name.starts_with("Fn::ForEach::") {
+                continue;
+            }
+            let problem = match body.get("Type") {
+                _ if body.as_object().is_none() => "is not a mapping",
+                None => "has no `Type`",
+                Some(ty) if ty.as_str().is_none() => "has a `Type` that is not a string",
+                Some(_) => continue,
+            };
+            let message = format!("resource `{}` {problem}, so no rule checks it", key.name);
+            self.report(DiagnosticKind::MalformedResource, message, key.loc);
         }
     }
 }

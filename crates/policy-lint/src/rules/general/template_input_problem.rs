@@ -14,9 +14,11 @@ pub(crate) static RULE: Rule = Rule {
         checkov: &[],
         security_hub: &[],
         rationale: "A duplicate key silently drops a value (CloudFormation keeps the last), a \
-            reference to nothing fails at deploy time, and an unknown tag hides a value from \
-            every check. Each is a place where what was reviewed is not what runs.",
-        remediation: "Remove the duplicate, fix the reference or the tag.",
+            reference to nothing fails at deploy time, an unknown tag hides a value from \
+            every check, and a resource without a string `Type` is checked by no rule. Each \
+            is a place where what was reviewed is not what runs.",
+        remediation: "Fix what the message names: remove the duplicate key, define or correct \
+            the reference, replace the tag, or give the resource its `Type`.",
         limitations: "",
     },
     check,
