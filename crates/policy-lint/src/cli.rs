@@ -276,6 +276,14 @@ pub fn lint_exit_code(args: &LintArgs) -> anyhow::Result<u8> {
     let root = std::env::current_dir().context("cannot read the current directory")?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut report = lint::lint_paths(&args.paths, &options);
+    if report.sources.is_empty() && report.input_errors.is_empty() {
+        // A gate pointed at the wrong folder would pass forever in silence.
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "warning: no CloudFormation or Terraform template found in {}; nothing was checked",
+            paths.join(", ")
+        );
+    }
     apply_baselines(args, baseline.as_ref(), &mut report, &root)?;
     if let Some(dir) = &args.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -85,3 +85,32 @@ fn skipped_files_say_why_and_a_named_file_must_be_a_template() {
     let one = load_path(&dir.path().join("package.json"), &Limits::default()).expect("file");
     assert_eq!(one.len(), 1);
 }
+
+#[test]
+fn a_folder_without_templates_passes_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "package.json", r#"{"name": "app"}"#);
+    let lint = |path: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+            .arg("lint")
+            .arg(path)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = lint(dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: no CloudFormation or Terraform template found in")
+            && stderr.contains("nothing was checked"),
+        "{stderr}"
+    );
+    write(
+        dir.path(),
+        "t.json",
+        r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#,
+    );
+    let out = lint(dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("nothing was checked"), "{stderr}");
+}
