@@ -135,13 +135,7 @@ fn attribute_problems(model: &mut Model, root: &crate::tree::Node) {
         .and_then(crate::tree::Node::as_object)
         .into_iter()
         .flat_map(|resources| resources.iter())
-        .filter(|(key, body)| {
-            !key.name.starts_with("Fn::ForEach::")
-                && body
-                    .get("Type")
-                    .and_then(crate::tree::Node::as_str)
-                    .is_none()
-        })
+        .filter(|(key, body)| crate::resolve::unreadable_resource(&key.name, body).is_some())
         .map(|(key, _)| (key.loc, key.name.clone()));
     starts.extend(unread);
     starts.sort();

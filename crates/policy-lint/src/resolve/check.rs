@@ -216,17 +216,26 @@ impl Checker<'_> {
             return;
         };
         for (key, body) in map.iter() {
-            if key.name.starts_with("Fn::ForEach::") {
+            let Some(problem) = unreadable_resource(&key.name, body) else {
                 continue;
-            }
-            let problem = match body.get("Type") {
-                _ if body.as_object().is_none() => "is not a mapping",
-                None => "has no `Type`",
-                Some(ty) if ty.as_str().is_none() => "has a `Type` that is not a string",
-                Some(_) => continue,
             };
             let message = format!("resource `{}` {problem}, so no rule checks it", key.name);
             self.report(DiagnosticKind::MalformedResource, message, key.loc);
         }
+    }
+}
+
+/// Why no rule can read the resource entry `name: body` of `Resources`, or
+/// `None` when it is a mapping with a string `Type` (or an `Fn::ForEach`
+/// loop, whose expansion is checked instead).
+pub(crate) fn unreadable_resource(name: &str, body: &Node) -> Option<&'static str> {
+    if name.starts_with("Fn::ForEach::") {
+        return None;
+    }
+    match body.get("Type") {
+        _ if body.as_object().is_none() => Some("is not a mapping"),
+        None => Some("has no `Type`"),
+        Some(ty) if ty.as_str().is_none() => Some("has a `Type` that is not a string"),
+        Some(_) => None,
     }
 }

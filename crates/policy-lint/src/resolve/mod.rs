@@ -40,6 +40,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 pub use branches::Branch;
+pub(crate) use check::unreadable_resource;
 pub use decode::decode;
 pub use tri::Tri;
 
